@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Regenerates every file derived from schemas/experiment.schema.json (the single source of truth):
+// the TypeScript types and the README's spec reference. `--check` fails when either is stale.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { compile } from 'json-schema-to-typescript';
+import { renderSpecReference, replaceBetweenMarkers } from './specReference.mjs';
+
+const root = new URL('..', import.meta.url);
+const schema = JSON.parse(readFileSync(new URL('schemas/experiment.schema.json', root), 'utf8'));
+const check = process.argv.includes('--check');
+
+const banner = '/* Generated from schemas/experiment.schema.json by `npm run gen`. Do not edit. */';
+// Branches that only list required keys constrain values, not shapes: leave them out of the types.
+function shapeOnly(node) {
+  if (Array.isArray(node)) return node.map(shapeOnly);
+  if (!node || typeof node !== 'object') return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'errorMessage' || k === 'dependentRequired' || k === 'not') continue;
+    if (k === 'anyOf' && v.every((b) => Object.keys(b).every((bk) => bk === 'required'))) continue;
+    out[k] = shapeOnly(v);
+  }
+  return out;
+}
+const types = await compile(shapeOnly(schema), 'ExperimentSpec', {
+  bannerComment: banner,
+  additionalProperties: false,
+  unreachableDefinitions: false,
+  style: { singleQuote: true, printWidth: 120 },
+});
+const readme = readFileSync(new URL('README.md', root), 'utf8');
+const outputs = [
+  ['src/spec/types.generated.ts', types],
+  ['README.md', replaceBetweenMarkers(readme, renderSpecReference(schema))],
+];
+let stale = 0;
+for (const [file, text] of outputs) {
+  const url = new URL(file, root);
+  let current = '';
+  try { current = readFileSync(url, 'utf8'); } catch {}
+  if (current === text) continue;
+  if (check) { console.error(`${file} is stale: run \`npm run gen\``); stale++; }
+  else { writeFileSync(url, text); console.log(`wrote ${file}`); }
+}
+process.exit(stale ? 1 : 0);

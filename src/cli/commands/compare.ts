@@ -1,0 +1,90 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import Table from 'cli-table3';
+import { compareFiles, DEFAULT_RESAMPLES, DEFAULT_SEED, type CompareReport, type ResampleSource } from '../../results/compare.js';
+import { MCNEMAR_VARIANTS, type McNemarVariant } from '../../results/stats.js';
+
+interface CompareFlags {
+  a: string;
+  b: string;
+  mcnemar: McNemarVariant;
+  resamples?: number;
+  resamplesFile?: string;
+  seed: number;
+  json?: boolean;
+}
+
+function nonNegativeInt(min: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+      throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
+    }
+    return Number(value);
+  };
+}
+
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description(
+      'Paired comparison of two arms from per-problem 0/1 outcome CSVs (problem_id + one column per arm): ' +
+        'pass@1 of each arm, the difference in percentage points, a McNemar test per configuration, and a ' +
+        'paired bootstrap 95% CI of the mean difference across configurations.',
+    )
+    .argument('<files...>', 'outcome CSV files; all must cover the same problems')
+    .requiredOption('--a <pattern>', "regular expression picking arm A's column in each file; with a capture group, A and B pair by equal captures")
+    .requiredOption('--b <pattern>', "regular expression picking arm B's column in each file")
+    .addOption(new Option('--mcnemar <variant>', 'McNemar test: mid-p, exact binomial, chi-square, chi-square with continuity correction').choices(MCNEMAR_VARIANTS).default('midp'))
+    .addOption(new Option('--resamples <n>', 'number of seeded bootstrap resamples of problems').argParser(nonNegativeInt(1)).conflicts('resamplesFile'))
+    .option('--resamples-file <file>', 'replay resamples from a file, one per line: name<TAB>id,id,...')
+    .addOption(new Option('--seed <n>', 'seed of the bootstrap resamples').argParser(nonNegativeInt(0)).default(DEFAULT_SEED))
+    .option('--json', 'print the comparison as JSON (pass_* in percent, diff and ci in percentage points)')
+    .action(async (files: string[], flags: CompareFlags) => {
+      const resamples: ResampleSource = flags.resamplesFile
+        ? { kind: 'file', file: flags.resamplesFile }
+        : { kind: 'seeded', count: flags.resamples ?? DEFAULT_RESAMPLES, seed: flags.seed };
+      const report = await compareFiles(files, { a: flags.a, b: flags.b, mcnemar: flags.mcnemar, resamples });
+      for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderCompare(report));
+    });
+}
+
+const signed = (x: number): string => `${x > 0 ? '+' : ''}${x.toFixed(2)}`;
+
+function formatP(p: number): string {
+  return p < 0.0001 ? p.toExponential(1) : p.toFixed(4);
+}
+
+/** The longest directory prefix (with its trailing separator) shared by all paths, so table rows stay short. */
+function commonDir(files: string[]): string {
+  const first = files[0] ?? '';
+  let end = first.lastIndexOf('/') + 1;
+  for (const f of files) {
+    while (end > 0 && f.slice(0, end) !== first.slice(0, end)) end = first.lastIndexOf('/', end - 2) + 1;
+  }
+  return first.slice(0, end);
+}
+
+/** The human-readable comparison: one row per configuration, then the summary line. */
+export function renderCompare(report: CompareReport): string {
+  const table = new Table({
+    head: ['file', 'A', 'B', 'pass A %', 'pass B %', 'diff pp', 'A only', 'B only', `p (${report.mcnemar})`],
+    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    style: { head: [], border: [] },
+  });
+  const base = commonDir(report.configs.map((c) => c.file));
+  for (const c of report.configs) {
+    const mark = c.p < report.alpha ? ' *' : '';
+    table.push([base ? c.file.slice(base.length) : c.file, c.a, c.identical ? `${c.b} (identical!)` : c.b, c.pass_a.toFixed(2), c.pass_b.toFixed(2), signed(c.diff), c.a_only, c.b_only, `${formatP(c.p)}${mark}`]);
+  }
+  const source = report.bootstrap.file
+    ? `${report.bootstrap.resamples} resamples from ${report.bootstrap.file}`
+    : `${report.bootstrap.resamples} resamples, seed ${report.bootstrap.seed}`;
+  return [
+    ...(base ? [`files under ${base}`] : []),
+    table.toString(),
+    `mean diff (A − B): ${signed(report.mean_diff)} pp, 95% CI [${report.ci[0].toFixed(2)}, ${report.ci[1].toFixed(2)}] ` +
+      `(paired bootstrap over ${report.problems} problems, ${source})`,
+    `significant (McNemar ${report.mcnemar}, p < ${report.alpha}): ${report.significant}/${report.total}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import Table from 'cli-table3';
+import { buildPlan } from '../../plan/build.js';
+import { describePlan, type PlanJson } from '../../plan/describe.js';
+import { toolRules } from '../../spec/toolRules.js';
+import { attachCommands } from '../../tools/commands.js';
+
+export function renderPlanTable(p: PlanJson): string {
+  const table = new Table({ head: ['run', 'materialize', 'train', 'eval'], style: { head: [], border: [] } });
+  const cell = (stages: PlanJson['runs'][number]['stages'], kind: string): string =>
+    stages.filter((s) => s.kind === kind).map((s) => `${s.task ? `${s.task} ` : ''}${s.id.slice(0, 8)} ${s.status}`).join('\n') || '-';
+  for (const r of p.runs) table.push([r.name, cell(r.stages, 'materialize'), cell(r.stages, 'train'), cell(r.stages, 'eval')]);
+  const pending = new Set(p.runs.flatMap((r) => r.stages.filter((s) => s.status === 'pending').map((s) => s.id))).size;
+  return `${p.experiment}: ${p.runs.length} runs; unique stages: ${p.unique.materialize} materialize, ${p.unique.train} train, ${p.unique.eval} eval (${pending} pending)\nresults: ${p.results}\n${table.toString()}\n`;
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description('show the runs of a spec and the unique stages they need, with their status')
+    .argument('<spec>', 'experiment spec file')
+    .option('--json', 'machine-readable output')
+    .option('--results <dir>', 'results root (default: execute.results of the spec, else ./results)')
+    .action(async (file: string, opts: { json?: boolean; results?: string }) => {
+      const plan = await buildPlan(file, { resultsRoot: opts.results, rules: toolRules });
+      await attachCommands(plan);
+      const data = describePlan(plan);
+      process.stdout.write(opts.json ? `${JSON.stringify(data, null, 2)}\n` : renderPlanTable(data));
+    });
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { InputError, type Diagnostic } from '../../errors.js';
+import { validateSpec } from '../../spec/validate.js';
+import { toolRules } from '../../spec/toolRules.js';
+
+export interface ValidateReport {
+  file: string;
+  ok: boolean;
+  runs?: number;
+  diagnostics: Diagnostic[];
+}
+
+/** Validates each spec; collects every file's problems instead of stopping at the first file. */
+export function validateFiles(files: string[]): ValidateReport[] {
+  return files.map((file) => {
+    try {
+      const v = validateSpec(file, { rules: toolRules });
+      return { file, ok: true, runs: v.runs.length, diagnostics: [] };
+    } catch (err) {
+      if (err instanceof InputError) return { file, ok: false, diagnostics: err.diagnostics };
+      throw err;
+    }
+  });
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check specs against the schema and the tools, report every problem as FILE:LINE:COL')
+    .argument('<spec...>', 'experiment spec files')
+    .option('--json', 'machine-readable output')
+    .action((files: string[], opts: { json?: boolean }) => {
+      const reports = validateFiles(files);
+      if (opts.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+      else for (const r of reports) if (r.ok) process.stdout.write(`${r.file}: ok (${r.runs} run${r.runs === 1 ? '' : 's'})\n`);
+      const problems = reports.flatMap((r) => r.diagnostics);
+      if (problems.length) throw new InputError(problems);
+    });
+}

@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import { AblateError, EXIT } from '../errors.js';
+import { commands } from './commands/index.js';
+
+/** Entry point: builds the command tree, runs it, and turns every error into output + exit code in one place. */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('ablate')
+    .description('Declarative instruction-data ablation studies for code LLMs.')
+    .option('--debug', 'print stack traces of errors')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = exitCodeFor(err, program.opts<{ debug?: boolean }>().debug === true);
+  }
+}
+
+function exitCodeFor(err: unknown, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    // Help and version are successful exits; anything else commander rejects is a usage error.
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (err instanceof AblateError) {
+    process.stderr.write(`${err.message}\n`);
+    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`ablate: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+  if (debug || !(err instanceof Error)) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+  return EXIT.failed;
+}

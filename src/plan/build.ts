@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { validateSpec, type ValidatedSpec } from '../spec/validate.js';
+import type { Rule } from '../spec/rules.js';
+import { fileSha256Sync } from '../util/fileHash.js';
+import { evalId, materializeId, resolveSources, runId, trainId, type ContentOf } from './ids.js';
+import { COMPLETION_RECORD, type Plan, type Run, type Stage } from './types.js';
+
+export interface PlanOptions {
+  cwd?: string;
+  /** Results root; default `execute.results` of the spec, else `results`, relative to cwd. */
+  resultsRoot?: string;
+  /** Extra validation rules (tool checks). */
+  rules?: Rule[];
+  contentOf?: ContentOf;
+}
+
+export function stageDir(resultsRoot: string, kind: string, id: string): string {
+  return path.join(resultsRoot, 'stages', kind, id);
+}
+
+/**
+ * The plan of a validated spec: every run and the deduplicated stages they need. Pure apart from
+ * hashing local source files by content (memoized).
+ */
+export function planFromValidated(v: ValidatedSpec, opts: PlanOptions = {}): Plan {
+  const cwd = opts.cwd ?? process.cwd();
+  const contentOf = opts.contentOf ?? fileSha256Sync;
+  const specDir = v.loaded.dir;
+  const resultsRoot = path.resolve(cwd, opts.resultsRoot ?? v.spec.execute?.results ?? 'results');
+  const stages = new Map<string, Stage>();
+  const add = (stage: Omit<Stage, 'runs'>, run: string): Stage => {
+    let s = stages.get(stage.id);
+    if (!s) {
+      s = { ...stage, runs: [] };
+      stages.set(stage.id, s);
+    }
+    if (!s.runs.includes(run)) s.runs.push(run);
+    return s;
+  };
+  const runs: Run[] = v.runs.map((r) => {
+    const cfg = r.config;
+    const id = runId(cfg, r.repeat, specDir, contentOf);
+    const sources = resolveSources(cfg, specDir, contentOf);
+    const matInputs = { sources, annotate: cfg.annotate ?? {}, data: cfg.data, seed: r.samplingSeed };
+    const mat = add({ kind: 'materialize', deps: [], inputs: matInputs, gpus: 0, ...withId('materialize', materializeId(matInputs), resultsRoot) }, id);
+    const ids = [mat.id];
+    if (cfg.train) {
+      const tr = add({ kind: 'train', deps: [mat.id], inputs: { dataset: mat.id, train: cfg.train, specDir }, gpus: cfg.train.gpus ?? 1, ...withId('train', trainId(mat.id, cfg.train, specDir), resultsRoot) }, id);
+      ids.push(tr.id);
+      if (cfg.eval) {
+        const problems = cfg.eval.problems ? path.resolve(specDir, cfg.eval.problems) : undefined;
+        const problemsSha = problems ? contentOf(problems) : undefined;
+        for (const task of cfg.eval.tasks) {
+          const ev = add({ kind: 'eval', task, deps: [tr.id], inputs: { train: tr.id, task, eval: cfg.eval, problems, problemsSha256: problemsSha ?? null }, gpus: cfg.eval.gpus ?? 1, ...withId('eval', evalId(tr.id, task, cfg.eval, problemsSha), resultsRoot) }, id);
+          ids.push(ev.id);
+        }
+      }
+    }
+    return { id, name: r.name, index: r.index, axes: r.axes, repeat: r.repeat, samplingSeed: r.samplingSeed, config: cfg, stages: ids };
+  });
+  return { experiment: v.spec.name, specFile: v.loaded.absFile, specDir, resultsRoot, runs, stages };
+}
+
+function withId(kind: string, id: string, root: string): { id: string; dir: string } {
+  return { id, dir: stageDir(root, kind, id) };
+}
+
+export async function buildPlan(specFile: string, opts: PlanOptions = {}): Promise<Plan> {
+  return planFromValidated(validateSpec(specFile, { cwd: opts.cwd, rules: opts.rules }), opts);
+}
+
+export function isStageDone(stage: Stage): boolean {
+  return existsSync(path.join(stage.dir, COMPLETION_RECORD));
+}

@@ -1,0 +1,455 @@
+/* Generated from schemas/experiment.schema.json by `npm run gen`. Do not edit. */
+
+/**
+ * Which bin to keep: `low`, `medium`, `high` (three bins), `lowest`/`highest`, or a 1-based bin number.
+ */
+export type BinChoice = ('low' | 'medium' | 'high' | 'lowest' | 'highest') | number;
+
+/**
+ * An ablate experiment: seed data, a property filter, a sweep of arms, training, evaluation, execution and reporting.
+ */
+export interface ExperimentSpec {
+  /**
+   * Experiment name; names the results and the lock file.
+   */
+  name: string;
+  /**
+   * Free text shown in reports.
+   */
+  description?: string;
+  /**
+   * Root seed. Every random choice derives a named seed from it, so adding an arm never changes another arm.
+   */
+  seed?: number;
+  /**
+   * A base spec (path relative to this file) deep-merged under this one; lists are replaced, not concatenated.
+   */
+  extends?: string;
+  /**
+   * Named seed datasets. `data.source` and `data.filter.cross_domain.mix` refer to these names.
+   */
+  sources: {
+    [k: string]: Source;
+  };
+  annotate?: Annotate;
+  data: Data;
+  sweep?: Sweep;
+  train?: Train;
+  eval?: Eval;
+  execute?: Execute;
+  report?: Report;
+}
+/**
+ * One seed dataset: a local file (`path`) or a Hugging Face dataset (`hf` + `revision`).
+ */
+export interface Source {
+  /**
+   * Local file relative to the spec: .json (array), .jsonl, .jsonl.gz, .json.gz, .parquet or .csv.
+   */
+  path?: string;
+  /**
+   * Hugging Face dataset id, e.g. ise-uiuc/Magicoder-Evol-Instruct-110K.
+   */
+  hf?: string;
+  /**
+   * Commit sha or tag of the Hugging Face dataset; pin it for reproducibility.
+   */
+  revision?: string;
+  /**
+   * Split of the Hugging Face dataset.
+   */
+  split?: string;
+  /**
+   * File inside the Hugging Face dataset repository to read (default: the split's first data file).
+   */
+  file?: string;
+  /**
+   * Field-mapping preset.
+   */
+  format?: 'alpaca' | 'evol-instruct' | 'oss-instruct' | 'gsm8k' | 'mathinstruct' | 'sharegpt';
+  /**
+   * Explicit field mapping (overrides the preset): canonical name → the source's field name.
+   */
+  fields?: {
+    instruction?: string;
+    input?: string;
+    output?: string;
+    messages?: string;
+    /**
+     * Column holding a precomputed complexity score (for `annotate.complexity.method: field`).
+     */
+    complexity?: string;
+    /**
+     * Column holding a precomputed task category (for `annotate.task_type.method: field`).
+     */
+    task_type?: string;
+  };
+  /**
+   * Domain of the records; cross-domain mixing draws `general` and `math` sources into code data.
+   */
+  domain?: 'code' | 'general' | 'math';
+  /**
+   * Malformed records: `fail` stops with file and line; `skip` drops and counts them.
+   */
+  on_error?: 'fail' | 'skip';
+  /**
+   * Read only the first N records (after parsing).
+   */
+  limit?: number;
+}
+/**
+ * How records are scored. Annotations are cached per record content hash and annotator config.
+ */
+export interface Annotate {
+  complexity?: ComplexityAnnotator;
+  embedding?: EmbeddingAnnotator;
+  task_type?: TaskTypeAnnotator;
+}
+export interface ComplexityAnnotator {
+  /**
+   * `heuristic`: built-in length/structure proxy (fast, not a model). `field`: a precomputed column (`sources.*.fields.complexity`). `endpoint`: an OpenAI-compatible completions server running the XCoder scorer. `python`: study B exactly (XCoder score + GPT-2 perplexity) in runners/.
+   */
+  method?: 'heuristic' | 'field' | 'endpoint' | 'python';
+  /**
+   * Scorer prompt and scale for `endpoint`/`python`: `xcoder` (study B: XCoder prompt, weights 0..5) or `deita` (study A: DEITA problem prompt, weights 1..6).
+   */
+  preset?: 'xcoder' | 'deita';
+  /**
+   * Scorer model id or local folder (endpoint/python).
+   */
+  model?: string;
+  /**
+   * Perplexity model id or local folder (python).
+   */
+  perplexity_model?: string;
+  /**
+   * Base URL of the completions server (endpoint).
+   */
+  url?: string;
+  /**
+   * How the semantic score and perplexity are combined: study B `mean` of min-max normalized values, study A `sum`.
+   */
+  combine?: 'mean' | 'sum' | 'semantic' | 'perplexity';
+  /**
+   * Sanity gate run before any training: stop when scores are degenerate.
+   */
+  gate?: {
+    min_std?: number;
+    /**
+     * Largest allowed share of records with one identical score (a fallback value).
+     */
+    max_mode_share?: number;
+  };
+}
+export interface EmbeddingAnnotator {
+  /**
+   * `transformers`: transformers.js ONNX model. `python`: sentence-transformers / INSTRUCTOR runner. `file`: precomputed vectors.
+   */
+  method?: 'transformers' | 'python' | 'file';
+  /**
+   * Model id (resolved in the local model cache) or local folder.
+   */
+  model?: string;
+  /**
+   * Instruction prefix prepended to each text, as INSTRUCTOR uses.
+   */
+  prefix?: string;
+  /**
+   * Which record text is embedded.
+   */
+  text?: 'instruction' | 'output' | 'instruction+output';
+  /**
+   * Precomputed vectors (file method): .npy float32 or .jsonl of {id, vector}.
+   */
+  path?: string;
+  batch_size?: number;
+  pooling?: 'mean' | 'cls';
+}
+export interface TaskTypeAnnotator {
+  /**
+   * `embedding`: study B (embed category descriptions and tasks, cosine argmax). `keywords`: keyword rules. `field`: a precomputed column.
+   */
+  method?: 'embedding' | 'keywords' | 'field';
+  /**
+   * Embedding model for `embedding` (defaults to annotate.embedding.model).
+   */
+  model?: string;
+  /**
+   * A preset name (`seed-b-10`: study B's ten categories and algorithmic/practical grouping) or an explicit list.
+   */
+  categories?:
+    | 'seed-b-10'
+    | [
+        {
+          name: string;
+          group: string;
+          description?: string;
+          keywords?: string[];
+        },
+        {
+          name: string;
+          group: string;
+          description?: string;
+          keywords?: string[];
+        },
+        ...{
+          name: string;
+          group: string;
+          description?: string;
+          keywords?: string[];
+        }[]
+      ];
+  category_prompt?: string;
+  task_prompt?: string;
+}
+/**
+ * Which records each arm trains on. Filters apply in a fixed order: complexity → composition → diversity → cross_domain → size.
+ */
+export interface Data {
+  /**
+   * Name of the seed source under `sources`.
+   */
+  source: string;
+  filter?: Filter;
+  /**
+   * Final number of records (sampled without replacement with a derived seed). Omit to keep all.
+   */
+  size?: number;
+  /**
+   * Drop records that share an n-gram with benchmark prompts.
+   */
+  decontaminate?: {
+    /**
+     * @minItems 1
+     */
+    benchmarks: ['humaneval' | 'mbpp', ...('humaneval' | 'mbpp')[]];
+    ngram?: number;
+    /**
+     * Local benchmark files (benchmark → path relative to the spec).
+     */
+    paths?: {
+      [k: string]: string;
+    };
+  };
+  /**
+   * Remove exact duplicate records (by content hash).
+   */
+  dedup?: boolean;
+}
+export interface Filter {
+  /**
+   * Keep one complexity bin: quantile bins (`bins`, study B: 3 equal slices by sorted score) or explicit `thresholds`.
+   */
+  complexity?: {
+    bins?: number;
+    /**
+     * Ascending score cut points; bin i holds scores in [t(i-1), t(i)).
+     *
+     * @minItems 1
+     */
+    thresholds?: [number, ...number[]];
+    keep: BinChoice;
+  };
+  /**
+   * Task-type group ratios (summing to 1) of the subset, e.g. algorithmic:practical.
+   */
+  composition?: {
+    groups: {
+      [k: string]: number;
+    };
+    /**
+     * Subset size of the mixer (study B: 20000); defaults to data.size.
+     */
+    size?: number;
+    /**
+     * When a group has too few records: `error`, or `fill` from the other groups (study B).
+     */
+    shortfall?: 'error' | 'fill';
+  };
+  /**
+   * Keep one semantic-diversity level: tertiles of 1 − mean cosine similarity (study B), kNN local density, or DEITA greedy selection.
+   */
+  diversity?: {
+    method?: 'mean-similarity' | 'knn-density' | 'greedy';
+    levels?: number;
+    keep: BinChoice;
+    /**
+     * Neighbours for knn-density.
+     */
+    k?: number;
+    /**
+     * greedy: keep a record only if its cosine similarity to every kept one is at most this.
+     */
+    threshold?: number;
+  };
+  /**
+   * Mix records of other sources into the code data: `mix` maps a source name to its share of the final subset.
+   */
+  cross_domain?: {
+    mix: {
+      [k: string]: number;
+    };
+    /**
+     * Study B's keyword filter: drop non-code records whose instruction or output contains code-like tokens.
+     */
+    drop_code_like?: boolean;
+  };
+}
+/**
+ * Arms of the experiment, GitHub-Actions-matrix style. Keys are dotted paths into the spec.
+ */
+export interface Sweep {
+  /**
+   * Cartesian product: path → list of values.
+   */
+  grid?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [unknown, ...unknown[]];
+  };
+  /**
+   * Paired axes: path → list; all lists have equal length and advance together (one axis of the grid).
+   */
+  zip?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [unknown, ...unknown[]];
+  };
+  /**
+   * Extra runs, each a map of path → value applied to the base spec (for example a baseline arm).
+   */
+  include?: {}[];
+  /**
+   * Drop grid runs whose values match every path → value given.
+   */
+  exclude?: {}[];
+  /**
+   * Independent re-samples of each arm, each with a derived sampling seed.
+   */
+  repeat?: number;
+  /**
+   * Short labels for axes in run names: path → label.
+   */
+  names?: {
+    [k: string]: string;
+  };
+}
+export interface Train {
+  tool?: 'llamafactory';
+  /**
+   * Base model: Hugging Face id, local folder (relative to the spec, starting with ./ or ../), or `builtin:tiny-llama` (a tiny random Llama built locally, for CPU smoke runs).
+   */
+  model: string;
+  /**
+   * Model revision (commit sha) to pin.
+   */
+  revision?: string;
+  /**
+   * LLaMA-Factory chat template (deepseek, qwen, llama3, default, ...). Always set: LLaMA-Factory falls back to `empty` silently.
+   */
+  template?: string;
+  finetuning?: 'lora' | 'full' | 'freeze' | 'oft';
+  /**
+   * Extra LLaMA-Factory arguments, checked against its own argument names.
+   */
+  args?: {};
+  /**
+   * DeepSpeed config: a JSON file relative to the spec, or a preset z2 | z3.
+   */
+  deepspeed?: string;
+  /**
+   * GPUs per training stage.
+   */
+  gpus?: number;
+  /**
+   * Merge LoRA adapters into full weights after training (needed by evaluators that load one folder).
+   */
+  merge?: boolean;
+}
+export interface Eval {
+  tool?: 'bigcode' | 'evalplus' | 'livecodebench' | 'local';
+  /**
+   * Tasks of the chosen tool, e.g. humaneval, mbpp, humanevalplus, multiple-java.
+   *
+   * @minItems 1
+   */
+  tasks: [string, ...string[]];
+  /**
+   * Tool arguments (bigcode: max_length_generation, n_samples, do_sample, temperature, ...).
+   */
+  args?: {};
+  /**
+   * Path to a bigcode-evaluation-harness clone (or env ABLATE_BIGCODE_HARNESS).
+   */
+  harness?: string;
+  /**
+   * Local problem file (HumanEval-format .jsonl or .jsonl.gz) for the `local` tool and offline evaluation.
+   */
+  problems?: string;
+  /**
+   * Evaluate only the first N problems of each task.
+   */
+  limit?: number;
+  gpus?: number;
+}
+export interface Execute {
+  executor?: 'local' | 'slurm';
+  /**
+   * GPU ids the local executor schedules onto.
+   */
+  gpus?: number[];
+  /**
+   * CPU stages run at once.
+   */
+  cpu_slots?: number;
+  /**
+   * Results root (relative to the working directory).
+   */
+  results?: string;
+  slurm?: {
+    partition?: string;
+    time?: string;
+    gres?: string;
+    gpus_per_node?: number;
+    cpus_per_task?: number;
+    mem?: string;
+    account?: string;
+    qos?: string;
+    /**
+     * Extra #SBATCH lines, e.g. --constraint=a100.
+     */
+    directives?: string[];
+    /**
+     * Lines run before the stage (module load ...).
+     */
+    setup?: string[];
+  };
+}
+export interface Report {
+  /**
+   * The arm others are compared with: path → value.
+   */
+  baseline?: {};
+  /**
+   * Metrics to show, e.g. humaneval.pass@1.
+   */
+  metrics?: string[];
+  /**
+   * Allowed distance (percentage points) from reference numbers.
+   */
+  tolerance?: number;
+  /**
+   * Published numbers to compare with.
+   */
+  reference?: {
+    /**
+     * path → value identifying the arm.
+     */
+    arm: {};
+    metric: string;
+    value: number;
+    note?: string;
+  }[];
+}
