@@ -70,7 +70,8 @@ export function parseSpecFile(absFile: string, shownAs = displayPath(absFile)): 
   const diags: Diagnostic[] = [];
   for (const e of doc.errors) {
     const pos = lines.linePos(e.pos[0]);
-    const msg = e.code === 'DUPLICATE_KEY' ? `duplicate key: ${firstLine(e.message).replace(/^Map keys must be unique.*$/, 'this key appears twice in the same mapping; keep one')}` : `YAML syntax error: ${firstLine(e.message)}`;
+    const key = /^["']?([^"':\n]+)/.exec(text.slice(e.pos[0]))?.[1]?.trim();
+    const msg = e.code === 'DUPLICATE_KEY' ? `duplicate key${key ? ` \`${key}\`` : ''}: it appears twice in the same mapping; keep one` : `YAML syntax error: ${firstLine(e.message)}`;
     diags.push(at(shownAs, pos.line, pos.col, msg));
   }
   if (diags.length) throw new InputError(diags);

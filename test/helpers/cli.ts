@@ -1,0 +1,13 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const sharedData = path.resolve(repoRoot, '../shared/data');
+export const ablateBin = path.join(repoRoot, 'bin', 'ablate.js');
+
+/** Runs the built CLI (dist/) the way a user does; never throws on a non-zero exit. */
+export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
+  const r = await execa(process.execPath, [ablateBin, ...args], { cwd: opts.cwd ?? repoRoot, env: opts.env, reject: false, all: false });
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}

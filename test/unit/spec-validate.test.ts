@@ -1,0 +1,183 @@
+import { mkdtempSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, beforeAll } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+/** A temp tree with a small valid data file; each case writes its own spec next to it. */
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'ablate-spec-'));
+  writeFileSync(path.join(dir, 'code.jsonl'), '{"instruction":"Add two numbers","input":"","output":"def add(a, b):\\n    return a + b"}\n');
+});
+
+const VALID = `name: t
+sources:
+  code: { path: code.jsonl }
+data:
+  source: code
+  size: 10
+`;
+
+function specFile(name: string, text: string | Buffer): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Runs `ablate validate` and returns its exit code and the FILE:LINE:COL lines it printed. */
+async function validate(name: string, text: string | Buffer) {
+  const file = specFile(name, text);
+  const before = readdirSync(dir).sort();
+  const r = await runCli(['validate', file], { cwd: dir });
+  // Bad input writes nothing.
+  expect(readdirSync(dir).sort()).toEqual(before);
+  return { ...r, lines: r.stderr.trim().split('\n') };
+}
+
+function expectLocated(lines: string[], file: string, line: number, col: number, pattern: RegExp) {
+  const hit = lines.find((l) => l.startsWith(`${file}:${line}:${col}: `) && pattern.test(l));
+  expect(hit, `expected ${file}:${line}:${col} matching ${pattern} in:\n${lines.join('\n')}`).toBeTruthy();
+}
+
+describe('ablate validate: bad input is reported as FILE:LINE:COL with exit code 2', () => {
+  it('accepts a valid spec', async () => {
+    const r = await runCli(['validate', specFile('ok.yaml', VALID)], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('YAML syntax error', async () => {
+    const r = await validate('syntax.yaml', 'name: t\nsources: [a, b\ndata: {}\n');
+    expect(r.exitCode).toBe(2);
+    expect(r.lines[0]).toMatch(/^syntax\.yaml:\d+:\d+: YAML syntax error/);
+  });
+
+  it('duplicate keys', async () => {
+    const r = await validate('dup.yaml', VALID.replace('data:\n', 'seed: 1\nseed: 2\ndata:\n'));
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'dup.yaml', 5, 1, /duplicate key `seed`: it appears twice/);
+  });
+
+  it('unknown key with the nearest valid one suggested', async () => {
+    const r = await validate('unknown.yaml', VALID.replace('  size: 10', '  szie: 10'));
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'unknown.yaml', 6, 3, /unknown key `szie`; did you mean `size`\?/);
+  });
+
+  it('wrong type', async () => {
+    const r = await validate('type.yaml', VALID.replace('size: 10', 'size: ten'));
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'type.yaml', 6, 9, /data\.size: must be an integer \(got "ten"\)/);
+  });
+
+  it('non-positive size', async () => {
+    const r = await validate('size.yaml', VALID.replace('size: 10', 'size: 0'));
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'size.yaml', 6, 9, /data\.size: must be >= 1/);
+  });
+
+  it('ratios that do not sum to 1, and unknown groups', async () => {
+    const r = await validate('ratio.yaml', `${VALID}  filter:\n    composition:\n      groups: { algorithmic: 0.7, practical: 0.2 }\n`);
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'ratio.yaml', 9, 15, /ratios sum to 0\.9, not 1/);
+    const g = await validate('group.yaml', `${VALID}  filter:\n    composition:\n      groups: { algoritmic: 0.5, practical: 0.5 }\n`);
+    expectLocated(g.lines, 'group.yaml', 9, 17, /unknown task-type group `algoritmic`; did you mean `algorithmic`\?/);
+  });
+
+  it('references to undefined sources', async () => {
+    const r = await validate('src.yaml', VALID.replace('source: code', 'source: cod'));
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'src.yaml', 5, 11, /unknown source `cod`; did you mean `code`\?/);
+  });
+
+  it('local files that do not exist', async () => {
+    const r = await validate('file.yaml', VALID.replace('code.jsonl', 'missing.jsonl'));
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'file.yaml', 3, 17, /source file `missing\.jsonl` not found/);
+  });
+
+  it('sweep paths that do not exist', async () => {
+    const r = await validate('sweeppath.yaml', `${VALID}sweep:\n  grid:\n    data.filter.complexty.keep: [low, high]\n`);
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'sweeppath.yaml', 9, 5, /sweep path `data\.filter\.complexty\.keep` does not exist: no `complexty` under `data\.filter`; did you mean `complexity`\?/);
+  });
+
+  it('sweep values that do not validate against the target schema', async () => {
+    const r = await validate('sweepval.yaml', `${VALID}sweep:\n  grid:\n    data.size: [10, -5, many]\n`);
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'sweepval.yaml', 9, 21, /must be >= 1/);
+    expectLocated(r.lines, 'sweepval.yaml', 9, 25, /must be an integer/);
+  });
+
+  it('unequal zip lists', async () => {
+    const r = await validate('zip.yaml', `${VALID}sweep:\n  zip:\n    data.size: [1, 2]\n    seed: [1]\n`);
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'zip.yaml', 9, 5, /zip lists must have equal lengths/);
+  });
+
+  it('a top level that is not a mapping', async () => {
+    const r = await validate('list.yaml', '- a\n- b\n');
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'list.yaml', 1, 1, /top level of a spec must be a mapping/);
+  });
+
+  it('empty files', async () => {
+    const r = await validate('empty.yaml', '# only a comment\n\n');
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'empty.yaml', 1, 1, /file is empty/);
+  });
+
+  it('non-UTF-8 files', async () => {
+    const r = await validate('latin1.yaml', Buffer.concat([Buffer.from('name: t\ndescription: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'latin1.yaml', 2, 17, /not valid UTF-8/);
+  });
+
+  it('alias bombs are bounded, not hanging', async () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    const started = Date.now();
+    const r = await validate('bomb.yaml', `${levels.join('\n')}\n${VALID}`);
+    expect(r.exitCode).toBe(2);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.stderr).toMatch(/bomb\.yaml:1:1: too many alias expansions/);
+  });
+
+  it('oversized files are refused before parsing', async () => {
+    const r = await validate('huge.yaml', `${VALID}description: "${'x'.repeat(1024 * 1024)}"\n`);
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'huge.yaml', 1, 1, /specs are limited to/);
+  });
+
+  it('an extends cycle', async () => {
+    specFile('cycle-b.yaml', 'extends: cycle-a.yaml\n' + VALID);
+    const r = await validate('cycle-a.yaml', 'extends: cycle-b.yaml\n' + VALID);
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'cycle-b.yaml', 1, 10, /extends cycle: cycle-a\.yaml → cycle-b\.yaml → cycle-a\.yaml/);
+  });
+
+  it('errors in a base spec name the base file', async () => {
+    mkdirSync(path.join(dir, 'base'), { recursive: true });
+    specFile('base/b.yaml', 'name: b\nsources:\n  code: { path: ../code.jsonl }\ndata:\n  source: code\ntrain:\n  model: m\n  finetunig: lora\n');
+    const r = await validate('child.yaml', 'extends: base/b.yaml\nname: child\n');
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, path.join('base', 'b.yaml'), 8, 3, /unknown key `finetunig`; did you mean `finetuning`\?/);
+  });
+
+  it('reports every problem at once', async () => {
+    const r = await validate('many.yaml', 'name: t\nsources:\n  code: { path: nope.jsonl, fromat: alpaca }\ndata:\n  source: other\n  size: -1\n');
+    expect(r.exitCode).toBe(2);
+    expect(r.lines.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('file not found is a usage error', async () => {
+    const r = await runCli(['validate', path.join(dir, 'nope.yaml')], { cwd: dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/nope\.yaml:1:1: file not found/);
+  });
+
+  it('writes no output folder', () => {
+    expect(existsSync(path.join(dir, 'results'))).toBe(false);
+  });
+});
