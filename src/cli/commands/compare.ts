@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { compareFiles, DEFAULT_RESAMPLES, DEFAULT_SEED, type CompareReport, type ResampleSource } from '../../results/compare.js';
-import { MCNEMAR_VARIANTS, type McNemarVariant } from '../../results/stats.js';
+import { MCNEMAR_VARIANTS, SEED_MAX, type McNemarVariant } from '../../results/stats.js';
 
 interface CompareFlags {
   a: string;
@@ -13,12 +13,11 @@ interface CompareFlags {
   json?: boolean;
 }
 
-function nonNegativeInt(min: number) {
+function integerIn(min: number, max: number) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
-      throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
-    }
-    return Number(value);
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
   };
 }
 
@@ -33,10 +32,10 @@ export function registerCompare(program: Command): void {
     .argument('<files...>', 'outcome CSV files; all must cover the same problems')
     .requiredOption('--a <pattern>', "regular expression picking arm A's column in each file; with a capture group, A and B pair by equal captures")
     .requiredOption('--b <pattern>', "regular expression picking arm B's column in each file")
-    .addOption(new Option('--mcnemar <variant>', 'McNemar test: mid-p, exact binomial, chi-square, chi-square with continuity correction').choices(MCNEMAR_VARIANTS).default('midp'))
-    .addOption(new Option('--resamples <n>', 'number of seeded bootstrap resamples of problems').argParser(nonNegativeInt(1)).conflicts('resamplesFile'))
+    .addOption(new Option('--mcnemar <variant>', 'McNemar test: mid-p, exact binomial, chi-square, chi-square with continuity correction (study B\'s counts use chi2)').choices(MCNEMAR_VARIANTS).default('midp'))
+    .addOption(new Option('--resamples <n>', 'number of seeded bootstrap resamples of problems').argParser(integerIn(1, 1_000_000)).conflicts('resamplesFile'))
     .option('--resamples-file <file>', 'replay resamples from a file, one per line: name<TAB>id,id,...')
-    .addOption(new Option('--seed <n>', 'seed of the bootstrap resamples').argParser(nonNegativeInt(0)).default(DEFAULT_SEED))
+    .addOption(new Option('--seed <n>', 'seed of the bootstrap resamples').argParser(integerIn(0, SEED_MAX)).default(DEFAULT_SEED))
     .option('--json', 'print the comparison as JSON (pass_* in percent, diff and ci in percentage points)')
     .action(async (files: string[], flags: CompareFlags) => {
       const resamples: ResampleSource = flags.resamplesFile
