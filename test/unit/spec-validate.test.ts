@@ -116,6 +116,20 @@ describe('ablate validate: bad input is reported as FILE:LINE:COL with exit code
     expectLocated(r.lines, 'zip.yaml', 9, 5, /zip lists must have equal lengths/);
   });
 
+  it('evaluation task names the tool does not have, with a hint', async () => {
+    const r = await validate('task.yaml', `${VALID}train: { model: m/x }\neval:\n  tool: bigcode\n  tasks: [humaneval, multiple-cpp]\n`);
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'task.yaml', 10, 22, /eval\.tasks\.1: .*no task 'multiple-cpp'.*cljcpp/);
+  });
+
+  it('train.args keys LLaMA-Factory does not accept, and keys ablate sets itself', async () => {
+    const r = await validate('args.yaml', `${VALID}train:\n  model: m/x\n  template: deepseak\n  args: { learning_rat: 0.1, output_dir: x }\n`);
+    expect(r.exitCode).toBe(2);
+    expectLocated(r.lines, 'args.yaml', 9, 13, /unknown LLaMA-Factory template `deepseak`.*did you mean `deepseek`\?/);
+    expectLocated(r.lines, 'args.yaml', 10, 11, /unknown LLaMA-Factory 0\.9\.5 argument `learning_rat`; did you mean `learning_rate`\?/);
+    expectLocated(r.lines, 'args.yaml', 10, 30, /`output_dir` is set by ablate/);
+  });
+
   it('a top level that is not a mapping', async () => {
     const r = await validate('list.yaml', '- a\n- b\n');
     expect(r.exitCode).toBe(2);

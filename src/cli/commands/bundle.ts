@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { AblateError, EXIT } from '../../errors.js';
+import { planFromValidated } from '../../plan/build.js';
+import { validateSpec } from '../../spec/validate.js';
+import { toolRules } from '../../spec/toolRules.js';
+import { exportBundle } from '../../bundle/export.js';
+import { unpackBundle } from '../../bundle/unpack.js';
+import { verifyBundle, type VerifyReport } from '../../bundle/verify.js';
+import { defaultRunners } from '../../exec/runners.js';
+
+export function renderVerify(r: VerifyReport): string {
+  const lines = r.arms.map((a) => `${a.status === 'match' ? 'ok     ' : a.status === 'differs' ? 'DIFFERS' : 'MISSING'} ${a.run}${a.reasons.length ? `\n          ${a.reasons.join('\n          ')}` : ''}`);
+  lines.push(r.ok ? `verified: every arm of ${r.experiment} re-materializes to the locked data (${r.datasets.checked} datasets)` : `verification FAILED: ${r.arms.filter((a) => a.status !== 'match').length} of ${r.arms.length} arms differ from the lock`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerBundle(program: Command): void {
+  program
+    .command('export')
+    .description('bundle a spec, its local inputs, the lock, data cards, metrics and per-problem outcomes')
+    .argument('<spec>', 'experiment spec file')
+    .requiredOption('-o, --output <file>', 'bundle to write (NAME.tar.gz)')
+    .option('--with-data', 'include the materialized subsets')
+    .option('--no-sources', 'do not ship local source files')
+    .option('--results <dir>', 'results root')
+    .action(async (file: string, opts: { output: string; withData?: boolean; sources?: boolean; results?: string }) => {
+      const v = validateSpec(file, { rules: toolRules });
+      const plan = planFromValidated(v, { resultsRoot: opts.results });
+      const { members } = await exportBundle(v, plan, opts.output, { withData: opts.withData, withSources: opts.sources });
+      process.stdout.write(`wrote ${opts.output} (${members} files)\n`);
+    });
+  program
+    .command('import')
+    .description('unpack a bundle safely into a new folder')
+    .argument('<bundle>', 'bundle file (.tar.gz)')
+    .argument('<dir>', 'target folder (must not exist or be empty)')
+    .action(async (bundle: string, dir: string) => {
+      const r = await unpackBundle(bundle, dir);
+      process.stdout.write(`unpacked ${JSON.stringify(r)}\n`);
+    });
+  program
+    .command('verify')
+    .description('re-materialize every dataset of a bundle from its sources and check it against the lock')
+    .argument('<bundle>', 'bundle file or an imported bundle folder')
+    .option('--json', 'machine-readable output')
+    .action(async (bundle: string, opts: { json?: boolean }) => {
+      const runners = await defaultRunners();
+      const report = await verifyBundle(bundle, runners.materialize, { log: (l) => process.stderr.write(`${l}\n`) });
+      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderVerify(report));
+      if (!report.ok) throw new AblateError(`bundle ${bundle} does not reproduce its lock`, EXIT.failed);
+    });
+}
