@@ -5,7 +5,6 @@ import { AblateError, EXIT } from '../errors.js';
 import { planFromValidated } from '../plan/build.js';
 import type { Plan, Stage } from '../plan/types.js';
 import { validateSpec } from '../spec/validate.js';
-import { toolRules } from '../spec/toolRules.js';
 import { runStage } from '../exec/stage.js';
 import type { StageRunner } from '../exec/types.js';
 import type { BundleIndex } from './export.js';
@@ -66,7 +65,7 @@ export async function verifyBundle(bundle: string, materialize: StageRunner, opt
     const index = readJson<BundleIndex>(path.join(dir, 'bundle.json'), 'bundle index (bundle.json)');
     const lock = readJson<ExperimentLock>(path.join(dir, 'ablate.lock.json'), 'lock file (ablate.lock.json)');
     process.env.ABLATE_CACHE = path.join(work, 'cache');
-    const v = validateSpec(path.join(dir, index.spec), { rules: toolRules });
+    const v = validateSpec(path.join(dir, index.spec));
     const plan: Plan = planFromValidated(v, { resultsRoot: path.join(work, 'results') });
     const byName = new Map(plan.runs.map((r) => [r.name, r]));
     const built = new Map<string, string | undefined>();

@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { InputError, type Diagnostic } from '../errors.js';
 import { isPlainObject, loadSpec, locate, type LoadedSpec, type SpecPath } from './load.js';
 import { coreRules, specRules, type Rule, type RuleIssue } from './rules.js';
+import { toolRules } from './toolRules.js';
 import { describeAjvError, schemaAt, suggest, validators } from './schema.js';
 import { axisPaths, expandSweep, repeatSeed, runName, type Override } from './sweep.js';
 import type { ExperimentSpec } from './types.generated.js';
@@ -27,7 +28,7 @@ export interface ValidatedSpec {
 
 export interface ValidateOptions {
   cwd?: string;
-  /** Extra per-run rules (tool checks). */
+  /** Per-run rules beyond the core ones; default: the tool checks (LLaMA-Factory args, eval tasks). */
   rules?: Rule[];
 }
 
@@ -155,7 +156,7 @@ function validateRunConfig(loaded: LoadedSpec, config: Record<string, unknown>, 
 export function validateSpec(file: string, opts: ValidateOptions = {}): ValidatedSpec {
   const loaded = loadSpec(file, opts.cwd);
   const sink = new DiagnosticSink();
-  const rules = [...coreRules, ...(opts.rules ?? [])];
+  const rules = [...coreRules, ...(opts.rules ?? toolRules)];
   const sweepOk = checkSweepStructure(loaded, sink);
   const { sweep, ...base } = loaded.merged;
   const runs: ResolvedRun[] = [];

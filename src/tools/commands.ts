@@ -1,7 +1,13 @@
 import type { Plan } from '../plan/types.js';
+import { attachEvalCommands } from './eval.js';
+import { trainStageCommand } from './llamafactory/stage.js';
 
 /**
  * Fills each stage's exact external command (argument array and environment) so `ablate plan --json`
- * shows what will run. The tool adapters build the commands; this only asks them.
+ * shows what will run. The tool adapters build the commands; this only asks them. Materialize
+ * stages run in-process and have none.
  */
-export async function attachCommands(_plan: Plan): Promise<void> {}
+export async function attachCommands(plan: Plan): Promise<void> {
+  for (const stage of plan.stages.values()) if (stage.kind === 'train') stage.command = await trainStageCommand(stage);
+  await attachEvalCommands(plan);
+}

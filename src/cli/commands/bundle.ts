@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { AblateError, EXIT } from '../../errors.js';
 import { planFromValidated } from '../../plan/build.js';
 import { validateSpec } from '../../spec/validate.js';
-import { toolRules } from '../../spec/toolRules.js';
 import { exportBundle } from '../../bundle/export.js';
 import { unpackBundle } from '../../bundle/unpack.js';
 import { verifyBundle, type VerifyReport } from '../../bundle/verify.js';
@@ -24,7 +23,7 @@ export function registerBundle(program: Command): void {
     .option('--no-sources', 'do not ship local source files')
     .option('--results <dir>', 'results root')
     .action(async (file: string, opts: { output: string; withData?: boolean; sources?: boolean; results?: string }) => {
-      const v = validateSpec(file, { rules: toolRules });
+      const v = validateSpec(file);
       const plan = planFromValidated(v, { resultsRoot: opts.results });
       const { members } = await exportBundle(v, plan, opts.output, { withData: opts.withData, withSources: opts.sources });
       process.stdout.write(`wrote ${opts.output} (${members} files)\n`);

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { buildPlan } from '../../plan/build.js';
 import { describePlan, type PlanJson } from '../../plan/describe.js';
-import { toolRules } from '../../spec/toolRules.js';
 import { attachCommands } from '../../tools/commands.js';
 
 export function renderPlanTable(p: PlanJson): string {
@@ -22,7 +21,7 @@ export function registerPlan(program: Command): void {
     .option('--json', 'machine-readable output')
     .option('--results <dir>', 'results root (default: execute.results of the spec, else ./results)')
     .action(async (file: string, opts: { json?: boolean; results?: string }) => {
-      const plan = await buildPlan(file, { resultsRoot: opts.results, rules: toolRules });
+      const plan = await buildPlan(file, { resultsRoot: opts.results });
       await attachCommands(plan);
       const data = describePlan(plan);
       process.stdout.write(opts.json ? `${JSON.stringify(data, null, 2)}\n` : renderPlanTable(data));

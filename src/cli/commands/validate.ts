@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { InputError, type Diagnostic } from '../../errors.js';
 import { validateSpec } from '../../spec/validate.js';
-import { toolRules } from '../../spec/toolRules.js';
 
 export interface ValidateReport {
   file: string;
@@ -14,7 +13,7 @@ export interface ValidateReport {
 export function validateFiles(files: string[]): ValidateReport[] {
   return files.map((file) => {
     try {
-      const v = validateSpec(file, { rules: toolRules });
+      const v = validateSpec(file);
       return { file, ok: true, runs: v.runs.length, diagnostics: [] };
     } catch (err) {
       if (err instanceof InputError) return { file, ok: false, diagnostics: err.diagnostics };
