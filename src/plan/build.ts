@@ -3,7 +3,7 @@ import path from 'node:path';
 import { validateSpec, type ValidatedSpec } from '../spec/validate.js';
 import type { Rule } from '../spec/rules.js';
 import { fileSha256Sync } from '../util/fileHash.js';
-import { evalId, materializeId, resolveSources, runId, trainId, type ContentOf } from './ids.js';
+import { benchmarkHashes, evalId, materializeId, resolveSources, runId, trainId, type ContentOf } from './ids.js';
 import { COMPLETION_RECORD, type Plan, type Run, type Stage } from './types.js';
 
 export interface PlanOptions {
@@ -42,7 +42,8 @@ export function planFromValidated(v: ValidatedSpec, opts: PlanOptions = {}): Pla
     const cfg = r.config;
     const id = runId(cfg, r.repeat, specDir, contentOf);
     const sources = resolveSources(cfg, specDir, contentOf);
-    const matInputs = { sources, annotate: cfg.annotate ?? {}, data: cfg.data, seed: r.samplingSeed };
+    const benchmarks = benchmarkHashes(cfg.data, specDir, contentOf);
+    const matInputs = { sources, annotate: cfg.annotate ?? {}, data: cfg.data, seed: r.samplingSeed, ...(benchmarks ? { benchmarks } : {}) };
     const mat = add({ kind: 'materialize', deps: [], inputs: matInputs, gpus: 0, ...withId('materialize', materializeId(matInputs), resultsRoot) }, id);
     const ids = [mat.id];
     if (cfg.train) {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ExperimentSpec, Source } from '../spec/types.generated.js';
 import { isLocalPath } from '../spec/rules.js';
 import { hashId } from '../util/hash.js';
+import { dataIsRandom, sourcesUsedBy } from '../data/inputs.js';
 
 /** How a local file enters a stage id: by content, never by where it sits on this machine. */
 export type ContentOf = (absFile: string) => string;
@@ -19,17 +20,14 @@ export interface MaterializeIdInputs {
   annotate: ExperimentSpec['annotate'];
   data: ExperimentSpec['data'];
   seed: number;
+  /** sha256 of local benchmark files used for decontamination, by benchmark. */
+  benchmarks?: Record<string, string>;
 }
 
 /** Only the sources a run's data section reads: adding an unrelated source changes no id. */
-export function sourcesUsed(spec: ExperimentSpec): string[] {
-  const names = new Set<string>([spec.data.source, ...Object.keys(spec.data.filter?.cross_domain?.mix ?? {})]);
-  return [...names].sort();
-}
-
-export function resolveSources(spec: ExperimentSpec, specDir: string, contentOf: ContentOf): Record<string, ResolvedSource> {
+export function resolveSources(spec: Pick<ExperimentSpec, 'sources' | 'data'>, specDir: string, contentOf: ContentOf): Record<string, ResolvedSource> {
   const out: Record<string, ResolvedSource> = {};
-  for (const name of sourcesUsed(spec)) {
+  for (const name of sourcesUsedBy(spec.data)) {
     const src = spec.sources[name]!;
     if (src.path) {
       const absPath = path.resolve(specDir, src.path);
@@ -44,8 +42,16 @@ function portable(sources: Record<string, ResolvedSource>): Record<string, unkno
   return Object.fromEntries(Object.entries(sources).map(([k, { absPath: _a, path: _p, ...rest }]) => [k, rest]));
 }
 
+/** The seed enters only when it can change the output, so repeats of a deterministic arm share one dataset. */
 export function materializeId(inputs: MaterializeIdInputs): string {
-  return hashId('materialize', { ...inputs, sources: portable(inputs.sources) });
+  return hashId('materialize', { ...inputs, sources: portable(inputs.sources), seed: dataIsRandom(inputs.data) ? inputs.seed : null });
+}
+
+/** Content hashes of the local benchmark files a data config decontaminates against. */
+export function benchmarkHashes(data: ExperimentSpec['data'], specDir: string, contentOf: ContentOf): Record<string, string> | undefined {
+  const paths = data.decontaminate?.paths;
+  if (!paths) return undefined;
+  return Object.fromEntries(Object.entries(paths).map(([b, p]) => [b, contentOf(path.resolve(specDir, p))]));
 }
 
 /** A model named by a local folder enters the id by its path relative to the spec (portable across machines). */

@@ -1,0 +1,15 @@
+import { deriveSeed, sampleWithoutReplacement } from '../sample.js';
+
+export interface SizeReport {
+  requested: number;
+  available: number;
+  taken: number;
+}
+
+/** The final sample: `size` positions drawn without replacement with the `size` seed; all when fewer are left. */
+export function filterSize(count: number, size: number, seed: number): { kept: number[]; report: SizeReport } {
+  const all = Array.from({ length: count }, (_, i) => i);
+  if (size >= count) return { kept: all, report: { requested: size, available: count, taken: count } };
+  const kept = sampleWithoutReplacement(all, size, deriveSeed(seed, 'size'));
+  return { kept, report: { requested: size, available: count, taken: size } };
+}

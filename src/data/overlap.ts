@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Plan, Stage } from '../plan/types.js';
+import type { Data } from '../spec/types.generated.js';
+import { canonicalJson } from '../util/hash.js';
+import type { Datacard, DatacardOverlap } from './datacard.js';
+import { renderDatacardMarkdown, round } from './datacard.js';
+import { dataIsRandom, writeFileAtomic } from './materialize.js';
+
+/** Jaccard at or above this marks two arms as near-identical. */
+export const NEAR_IDENTICAL = 0.9;
+
+/** One arm's membership: a label (run name or stage id) and its record ids (as in manifest.json). */
+export interface ArmIds {
+  name: string;
+  ids: readonly string[];
+  /**
+   * Arms with the same non-empty `sameByDesign` key are expected to be identical (repeats of an arm
+   * whose data does not depend on the seed): flagged, but without a warning.
+   */
+  sameByDesign?: string;
+}
+
+export interface OverlapPair {
+  a: string;
+  b: string;
+  sizeA: number;
+  sizeB: number;
+  shared: number;
+  jaccard: number;
+  flag?: 'identical' | 'near-identical';
+  /** Identical by construction (seed-independent data materialized for several repeats). */
+  expected?: boolean;
+}
+
+export interface OverlapReport {
+  pairs: OverlapPair[];
+  /** Loud, human-readable warnings for identical and near-identical pairs. */
+  warnings: string[];
+}
+
+/**
+ * Pairwise Jaccard overlap of the record-id sets of all arms. Identical sets (1.0) and
+ * near-identical ones (≥ 0.9) are flagged: study B's released "medium" tertile was a byte copy of
+ * another arm, so an arm that should differ but does not is a defect to stop on, not a detail.
+ */
+export function overlapReport(arms: readonly ArmIds[]): OverlapReport {
+  const sets = arms.map((a) => new Set(a.ids));
+  const pairs: OverlapPair[] = [];
+  const warnings: string[] = [];
+  for (let i = 0; i < arms.length; i++) {
+    for (let j = i + 1; j < arms.length; j++) {
+      const [small, large] = sets[i]!.size <= sets[j]!.size ? [sets[i]!, sets[j]!] : [sets[j]!, sets[i]!];
+      let shared = 0;
+      for (const id of small) if (large.has(id)) shared++;
+      const union = sets[i]!.size + sets[j]!.size - shared;
+      const jaccard = union === 0 ? 1 : shared / union;
+      const pair: OverlapPair = { a: arms[i]!.name, b: arms[j]!.name, sizeA: sets[i]!.size, sizeB: sets[j]!.size, shared, jaccard: round(jaccard, 6) };
+      const byDesign = arms[i]!.sameByDesign !== undefined && arms[i]!.sameByDesign === arms[j]!.sameByDesign;
+      if (jaccard === 1 && byDesign) {
+        pair.flag = 'identical';
+        pair.expected = true;
+      } else if (jaccard === 1) {
+        pair.flag = 'identical';
+        warnings.push(
+          `IDENTICAL DATA: arms "${pair.a}" and "${pair.b}" train on exactly the same ${shared} records; ` +
+            'if they are meant to differ (e.g. two complexity or diversity levels), the filter did not separate them.',
+        );
+      } else if (jaccard >= NEAR_IDENTICAL) {
+        pair.flag = 'near-identical';
+        warnings.push(
+          `NEAR-IDENTICAL DATA: arms "${pair.a}" and "${pair.b}" share ${shared} records (Jaccard ${jaccard.toFixed(3)}); ` +
+            'differences in their results will mostly be noise.',
+        );
+      }
+      pairs.push(pair);
+    }
+  }
+  return { pairs, warnings };
+}
+
+/** Reads the record ids of a materialized dataset from its manifest.json. */
+export async function readArmIds(name: string, stageDir: string): Promise<ArmIds> {
+  const manifest = JSON.parse(await readFile(path.join(stageDir, 'manifest.json'), 'utf8')) as { ids: string[] };
+  return { name, ids: manifest.ids };
+}
+
+/** The overlap rows of one arm, for its data card. */
+export function overlapFor(report: OverlapReport, name: string): DatacardOverlap[] {
+  const rows: DatacardOverlap[] = [];
+  for (const p of report.pairs) {
+    if (p.a !== name && p.b !== name) continue;
+    const row: DatacardOverlap = { other: p.a === name ? p.b : p.a, jaccard: p.jaccard, shared: p.shared };
+    if (p.flag) row.flag = p.flag;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * Adds the overlap section (and the warnings that concern the arm) to the datacard.json/.md of
+ * materialized datasets. `arms` maps the arm label used in the report to its stage folder.
+ */
+export async function addOverlapToDatacards(report: OverlapReport, arms: Record<string, string>): Promise<void> {
+  for (const [name, dir] of Object.entries(arms)) {
+    const file = path.join(dir, 'datacard.json');
+    const card = JSON.parse(await readFile(file, 'utf8')) as Datacard;
+    card.overlap = overlapFor(report, name);
+    const mine = report.warnings.filter((w) => w.includes(`"${name}"`));
+    card.warnings = [...card.warnings.filter((w) => !/^(NEAR-)?IDENTICAL DATA/.test(w)), ...mine];
+    await writeFileAtomic(file, `${JSON.stringify(card, null, 2)}\n`);
+    await writeFileAtomic(path.join(dir, 'datacard.md'), `${renderDatacardMarkdown(card)}\n`);
+  }
+}
+
+/**
+ * Overlap of every materialized dataset of a plan: each materialize stage with a manifest is one
+ * arm, labelled by the names of the runs that use it. Writes the overlap section into each data
+ * card and returns the report (its `warnings` are for the terminal). Repeats of a data config whose
+ * subset does not depend on the seed are identical by design and not warned about.
+ */
+export async function overlapForPlan(plan: Plan): Promise<OverlapReport> {
+  const runName = new Map(plan.runs.map((r) => [r.id, r.name]));
+  const arms: ArmIds[] = [];
+  const dirs: Record<string, string> = {};
+  for (const stage of plan.stages.values()) {
+    if (stage.kind !== 'materialize' || !existsSync(path.join(stage.dir, 'manifest.json'))) continue;
+    const names = [...new Set(stage.runs.map((id) => runName.get(id) ?? id))].sort();
+    const label = `${names.join(', ')} [${stage.id.slice(0, 10)}]`;
+    const arm = await readArmIds(label, stage.dir);
+    const key = seedFreeKey(stage);
+    if (key) arm.sameByDesign = key;
+    arms.push(arm);
+    dirs[label] = stage.dir;
+  }
+  const report = overlapReport(arms);
+  await addOverlapToDatacards(report, dirs);
+  return report;
+}
+
+function seedFreeKey(stage: Stage): string | undefined {
+  const inputs = stage.inputs as { data?: Data; seed?: unknown };
+  if (!inputs.data || dataIsRandom(inputs.data)) return undefined;
+  const { seed: _seed, ...rest } = inputs;
+  return canonicalJson(rest);
+}

@@ -1,0 +1,48 @@
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import { canonicalJson, sha256 } from '../util/hash.js';
+
+/**
+ * A named seed derived from the root seed: the hash of (root, names...). Every random choice uses
+ * its own name (`composition/algorithmic`, `size`, ...), so adding an arm, a group or a filter
+ * never shifts the random stream of any other choice.
+ */
+export function deriveSeed(rootSeed: number, ...names: (string | number)[]): number {
+  return Number.parseInt(sha256(canonicalJson(['ablate-seed', rootSeed, ...names])).slice(0, 8), 16) >>> 0;
+}
+
+export function rngFor(seed: number): RandomGenerator {
+  return xoroshiro128plus(seed | 0);
+}
+
+/** Fisher–Yates shuffle of a copy of `items`. */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = items.slice();
+  const rng = rngFor(seed);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = uniformInt(rng, 0, i);
+    const t = out[i]!;
+    out[i] = out[j]!;
+    out[j] = t;
+  }
+  return out;
+}
+
+/**
+ * `k` distinct items drawn uniformly without replacement (partial Fisher–Yates), in draw order.
+ * k ≥ items.length returns a seeded permutation of everything.
+ */
+export function sampleWithoutReplacement<T>(items: readonly T[], k: number, seed: number): T[] {
+  const n = items.length;
+  const take = Math.max(0, Math.min(k, n));
+  const pool = items.slice();
+  const rng = rngFor(seed);
+  for (let i = 0; i < take; i++) {
+    const j = uniformInt(rng, i, n - 1);
+    const t = pool[i]!;
+    pool[i] = pool[j]!;
+    pool[j] = t;
+  }
+  return pool.slice(0, take);
+}

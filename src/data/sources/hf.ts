@@ -1,0 +1,154 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AblateError, EXIT } from '../../errors.js';
+
+/** Root of ablate's caches: `$ABLATE_CACHE`, else `~/.cache/ablate`. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ABLATE_CACHE && env.ABLATE_CACHE !== '' ? path.resolve(env.ABLATE_CACHE) : path.join(os.homedir(), '.cache', 'ablate');
+}
+
+export interface HfDatasetRef {
+  hf: string;
+  revision: string;
+  split?: string;
+  file?: string;
+}
+
+export interface HfOptions {
+  cacheRoot?: string;
+  /** Hub base URL; `$HF_ENDPOINT` as the hub's own clients read it, else https://huggingface.co. */
+  endpoint?: string;
+  /** Injected for tests; defaults to the global fetch. */
+  fetch?: typeof fetch;
+  log?(line: string): void;
+}
+
+const DATA_FILE = /\.(jsonl|ndjson|json|parquet|csv)(\.gz)?$/i;
+
+/** Folder of one pinned dataset revision in the cache. */
+export function hfCacheDir(ref: HfDatasetRef, root: string = cacheRoot()): string {
+  return path.join(root, 'hf', ...ref.hf.split('/'), ref.revision);
+}
+
+/** True when a repository path is a data file of `split` (HF layouts: train.jsonl, data/train-0000.parquet, train/x.json). */
+export function isSplitFile(repoPath: string, split: string): boolean {
+  if (!DATA_FILE.test(repoPath)) return false;
+  const parts = repoPath.split('/');
+  const base = parts[parts.length - 1] ?? '';
+  return parts.slice(0, -1).includes(split) || new RegExp(`^${escapeRegExp(split)}([-_.]|$)`).test(base);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(path.join(dir, e.name), rel)));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out;
+}
+
+function endpointOf(opts: HfOptions): string {
+  return (opts.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
+}
+
+function offlineError(ref: HfDatasetRef, url: string, dir: string, cause: unknown): AblateError {
+  const why = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
+  return new AblateError(
+    `cannot download Hugging Face dataset ${ref.hf}@${ref.revision} (${url}): ${why}. ` +
+      `The machine looks offline or the hub is unreachable. Put the data file into the cache at ${dir}/` +
+      `${ref.file ?? `<file of split "${ref.split ?? 'train'}">`}, or use a local \`path:\` source instead.`,
+    EXIT.failed,
+  );
+}
+
+async function get(url: string, ref: HfDatasetRef, dir: string, opts: HfOptions): Promise<Response> {
+  const doFetch = opts.fetch ?? fetch;
+  let res: Response;
+  try {
+    res = await doFetch(url, { redirect: 'follow' });
+  } catch (e) {
+    throw offlineError(ref, url, dir, e);
+  }
+  if (res.status === 404 || res.status === 401 || res.status === 403) {
+    throw new AblateError(
+      `Hugging Face dataset ${ref.hf}@${ref.revision}: ${url} answered ${res.status} (not found or gated). ` +
+        'Check the dataset id, the revision and `file`, or download it yourself and use a local `path:` source.',
+      EXIT.usage,
+    );
+  }
+  if (!res.ok) throw offlineError(ref, url, dir, new Error(`HTTP ${res.status}`));
+  return res;
+}
+
+/** Downloads to a temporary name beside the target, then renames: a cache entry is never half-written. */
+async function download(url: string, target: string, ref: HfDatasetRef, dir: string, opts: HfOptions): Promise<void> {
+  const res = await get(url, ref, dir, opts);
+  if (!res.body) throw offlineError(ref, url, dir, new Error('empty response'));
+  await mkdir(path.dirname(target), { recursive: true });
+  const tmp = `${target}.tmp-${process.pid}`;
+  try {
+    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(tmp));
+    await rename(tmp, target);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw offlineError(ref, url, dir, e);
+  }
+}
+
+/**
+ * The local path of a Hugging Face dataset file, downloading it once into
+ * `<cache>/hf/<id>/<revision>/<file>`. A cached file is used without touching the network, so a
+ * pre-populated cache works offline.
+ */
+export async function resolveHfFile(ref: HfDatasetRef, opts: HfOptions = {}): Promise<string> {
+  const dir = hfCacheDir(ref, opts.cacheRoot ?? cacheRoot());
+  const split = ref.split ?? 'train';
+  const base = `${endpointOf(opts)}/datasets/${ref.hf}/resolve/${encodeURIComponent(ref.revision)}`;
+  if (ref.file) {
+    const target = path.join(dir, ...ref.file.split('/'));
+    if (await exists(target)) return target;
+    opts.log?.(`downloading ${ref.hf}@${ref.revision}/${ref.file}`);
+    await download(`${base}/${ref.file.split('/').map(encodeURIComponent).join('/')}`, target, ref, dir, opts);
+    return target;
+  }
+  const cached = (await listFiles(dir)).filter((f) => isSplitFile(f, split)).sort();
+  if (cached[0]) return path.join(dir, ...cached[0].split('/'));
+  const treeUrl = `${endpointOf(opts)}/api/datasets/${ref.hf}/tree/${encodeURIComponent(ref.revision)}?recursive=true`;
+  const res = await get(treeUrl, ref, dir, opts);
+  const tree = (await res.json()) as { type?: string; path?: string }[];
+  const files = tree
+    .filter((e) => e.type === 'file' && typeof e.path === 'string' && isSplitFile(e.path, split))
+    .map((e) => e.path as string)
+    .sort();
+  if (!files[0]) {
+    throw new AblateError(
+      `Hugging Face dataset ${ref.hf}@${ref.revision} has no data file for split "${split}"; name one with \`file:\`.`,
+      EXIT.usage,
+    );
+  }
+  return resolveHfFile({ ...ref, file: files[0] }, opts);
+}
