@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Stops the single-node SLURM started by slurm-up.sh, by its pid files.
+set -uo pipefail
+SLURM_DIR="${ABLATE_SLURM_DIR:-/tmp/ablate-slurm}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+stop() { # name pidfile
+  local pidfile="$2"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    local pid; pid="$(cat "$pidfile")"
+    printf 'slurm-down: stopping %s (pid %s)\n' "$1" "$pid" >&2
+    $SUDO kill -TERM "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    $SUDO kill -KILL "$pid" 2>/dev/null || true
+  fi
+}
+stop slurmd "$SLURM_DIR/run/slurmd.pid"
+stop slurmctld "$SLURM_DIR/run/slurmctld.pid"
+if [ "${1:-}" = "--all" ]; then
+  stop munged /run/munge/munged.pid
+fi
+exit 0

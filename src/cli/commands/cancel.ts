@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+
+export function registerCancel(program: Command): void {
+  program
+    .command('cancel')
+    .description("Cancel a spec's queued and running SLURM jobs and stop its local controllers (SIGTERM).")
+    .argument('<spec>', 'experiment spec (YAML)')
+    .option('--results <dir>', 'results root (default: execute.results, else results/)')
+    .option('--json', 'print what was cancelled as JSON')
+    .action(async (spec: string, flags: { results?: string; json?: boolean }) => {
+      const { buildPlan } = await import('../../plan/build.js');
+      const { cancelExperiment } = await import('../../exec/controller.js');
+      const plan = await buildPlan(spec, flags.results ? { resultsRoot: flags.results } : {});
+      const r = await cancelExperiment(plan);
+      if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+      else {
+        process.stdout.write(
+          `${r.slurmJobs.length ? `cancelled SLURM job(s) ${r.slurmJobs.join(' ')}` : 'no queued or running SLURM jobs'}; ` +
+            `${r.localControllers.length ? `asked local controller(s) ${r.localControllers.join(' ')} to stop` : 'no local controller running'}\n`,
+        );
+      }
+    });
+}

@@ -1,0 +1,173 @@
+import { Option, type Command } from 'commander';
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { AblateError, EXIT, UsageError } from '../../errors.js';
+import type { StageKind } from '../../plan/types.js';
+import { parseGpuList, parseKind } from '../../exec/graph.js';
+import type { StageRunners } from '../../exec/types.js';
+
+import { DEFAULT_GRACE_MS as GRACE_MS } from '../../exec/defaults.js';
+
+// The planner and the executors (listr2, execa, ...) load inside the actions, so other commands start fast.
+
+interface RunFlags {
+  until?: string;
+  force?: string[];
+  only?: string;
+  gpus?: string;
+  executor?: 'local' | 'slurm';
+  detach?: boolean;
+  dryRun?: boolean;
+  results?: string;
+  quiet?: boolean;
+  json?: boolean;
+  runners?: string;
+  pollMs?: number;
+}
+
+const usage = <T>(f: () => T): T => {
+  try {
+    return f();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+};
+
+/**
+ * Stage implementations: the real ones, or (hidden `--runners MODULE`, for tests and custom setups)
+ * a module whose default export or `runners` export maps kinds to runners.
+ */
+export async function loadRunners(modulePath?: string): Promise<StageRunners> {
+  if (!modulePath) return (await import('../../exec/runners.js')).defaultRunners();
+  const mod = (await import(pathToFileURL(path.resolve(modulePath)).href)) as { default?: StageRunners; runners?: StageRunners };
+  const r = mod.runners ?? mod.default;
+  if (!r) throw new UsageError(`--runners ${modulePath}: the module exports no runners`);
+  return r;
+}
+
+/** SIGINT/SIGTERM abort the controller once; the handlers go away with the returned function. */
+function abortOnSignals(ac: AbortController, onFirst?: (sig: string) => void): () => void {
+  const handler = (sig: NodeJS.Signals): void => {
+    if (!ac.signal.aborted) {
+      onFirst?.(sig);
+      ac.abort(new Error(`received ${sig}`));
+    }
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('Run the stages of a spec (materialize → train → eval), skipping done stages and resuming interrupted ones.')
+    .argument('<spec>', 'experiment spec (YAML)')
+    .option('--until <kind>', 'stop after this stage kind (materialize, train, eval)')
+    .option('--force <kind>', 'redo the stages of this kind even when done (repeatable)', (v: string, prev: string[] = []) => [...prev, ...v.split(',')])
+    .option('--only <glob>', 'only the runs whose name matches this glob')
+    .option('--gpus <list>', 'GPU ids to schedule onto, e.g. 0,1,2,3 (default: execute.gpus)')
+    .addOption(new Option('--executor <name>', 'where stages run (default: execute.executor)').choices(['local', 'slurm']))
+    .option('--detach', 'SLURM: submit the whole graph and return')
+    .option('--dry-run', 'write tool configurations and show what would run; run nothing')
+    .option('--results <dir>', 'results root (default: execute.results, else results/)')
+    .option('--quiet', 'plain line-by-line progress')
+    .option('--json', 'write the event log as NDJSON on stdout')
+    .addOption(new Option('--runners <module>', 'module with stage runners (tests)').hideHelp())
+    .addOption(new Option('--poll-ms <ms>', 'first SLURM poll interval').argParser(Number).hideHelp())
+    .action(async (spec: string, flags: RunFlags) => {
+      const until = flags.until ? usage(() => parseKind(flags.until!, '--until')) : undefined;
+      const force = (flags.force ?? []).map((k) => usage(() => parseKind(k.trim(), '--force')));
+      const gpus = flags.gpus !== undefined ? usage(() => parseGpuList(flags.gpus!)) : undefined;
+      const { buildPlan } = await import('../../plan/build.js');
+      const { executePlan, executeSettingsOf } = await import('../../exec/controller.js');
+      const { createProgressView, formatSummary, progressMode } = await import('../../exec/progress.js');
+      const plan = await buildPlan(spec, flags.results ? { resultsRoot: flags.results } : {});
+      const runners = await loadRunners(flags.runners);
+      const names = new Map(plan.runs.map((r) => [r.id, r.name]));
+      const mode = progressMode({ ...(flags.json ? { json: true } : {}), ...(flags.quiet ? { quiet: true } : {}), isTTY: process.stderr.isTTY === true });
+      const view = createProgressView(mode, mode === 'json' ? process.stdout : process.stderr, names);
+      const ac = new AbortController();
+      const slurm = (flags.executor ?? executeSettingsOf(plan).executor) === 'slurm';
+      const detach = abortOnSignals(ac, (sig) => {
+        if (mode === 'json') return;
+        process.stderr.write(
+          slurm
+            ? `\n${sig}: stopped following the jobs; they keep running (\`ablate status ${spec}\` to follow, \`ablate cancel ${spec}\` to stop them)\n`
+            : `\n${sig}: stopping (children get SIGTERM, then SIGKILL after ${GRACE_MS / 1000} s); nothing unfinished is marked done\n`,
+        );
+      });
+      let summary;
+      try {
+        summary = await executePlan(plan, runners, {
+          ...(until ? { until } : {}),
+          ...(force.length ? { force: force as StageKind[] } : {}),
+          ...(flags.only ? { only: flags.only } : {}),
+          ...(gpus ? { gpus } : {}),
+          ...(flags.executor ? { executor: flags.executor } : {}),
+          ...(flags.detach ? { detach: true } : {}),
+          ...(flags.dryRun ? { dryRun: true } : {}),
+          ...(flags.pollMs ? { pollMs: flags.pollMs } : {}),
+          ...(flags.runners ? { jobExtraArgs: ['--runners', path.resolve(flags.runners)] } : {}),
+          signal: ac.signal,
+          onEvent: (e) => view.event(e),
+          graceMs: GRACE_MS,
+        });
+      } catch (err) {
+        await view.close();
+        if (err instanceof AblateError) throw err;
+        throw new AblateError((err as Error).message, EXIT.failed);
+      } finally {
+        detach();
+      }
+      await view.close();
+      if (mode !== 'json') process.stdout.write(`${formatSummary(summary)}\n`);
+      if (summary.executor === 'slurm' && flags.detach && mode !== 'json') {
+        process.stdout.write(`Submitted ${summary.submitted} job(s); follow with \`ablate status ${spec}\`, stop with \`ablate cancel ${spec}\`.\n`);
+      }
+      if (summary.interrupted) throw new AblateError('interrupted', 130);
+      if (summary.failed > 0) throw new AblateError(`${summary.failed} stage(s) failed`, EXIT.failed);
+    });
+
+  program
+    .command('stage-exec', { hidden: true })
+    .description('Run exactly one stage of a spec in this process and write its completion record (what SLURM jobs run).')
+    .requiredOption('--spec <file>', 'experiment spec')
+    .requiredOption('--stage <id>', 'stage id')
+    .option('--results <dir>', 'results root')
+    .option('--force', 'redo the stage even when done')
+    .option('--runners <module>', 'module with stage runners (tests)')
+    .action(async (flags: { spec: string; stage: string; results?: string; force?: boolean; runners?: string }) => {
+      const { buildPlan } = await import('../../plan/build.js');
+      const { runStage } = await import('../../exec/stage.js');
+      const plan = await buildPlan(flags.spec, flags.results ? { resultsRoot: flags.results } : {});
+      const stage = plan.stages.get(flags.stage);
+      if (!stage) throw new UsageError(`stage ${flags.stage} is not in the plan of ${flags.spec} (results root ${plan.resultsRoot}); did the spec change after submission?`);
+      const runners = await loadRunners(flags.runners);
+      const jobId = process.env['SLURM_JOB_ID'];
+      const ac = new AbortController();
+      const detach = abortOnSignals(ac);
+      try {
+        const out = await runStage({
+          plan,
+          stage,
+          runner: runners[stage.kind],
+          // Under SLURM the job's CUDA_VISIBLE_DEVICES (from --gres) is inherited untouched.
+          env: {},
+          signal: ac.signal,
+          ...(flags.force ? { force: true } : {}),
+          executor: jobId ? 'slurm' : 'local',
+          ...(jobId ? { jobId } : {}),
+          what: jobId ? `stage-exec (job ${jobId})` : 'stage-exec',
+          onWaiting: (h) => process.stderr.write(`waiting: stage ${stage.id} is locked by pid ${h.pid} on ${h.host} (${h.what})\n`),
+        });
+        if (out.status === 'failed') throw new AblateError(`${stage.kind} ${stage.id} ${out.interrupted ? 'interrupted' : 'failed'}: ${out.error}\nlog: ${out.log}`, EXIT.failed);
+        process.stdout.write(`${stage.kind} ${stage.id}: ${out.status === 'done' ? `done in ${out.durationMs} ms` : out.status}\n`);
+      } finally {
+        detach();
+      }
+    });
+}

@@ -1,0 +1,175 @@
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { tempNameFor } from './fsutil.js';
+
+/** One controller per stage: this file in the stage folder says who runs it. */
+export const LOCK_FILE = '.ablate-lock';
+
+export interface LockHolder {
+  pid: number;
+  host: string;
+  startedAt: string;
+  /** Start time of the process (Linux clock ticks since boot), to tell a reused pid from the holder. */
+  procStart?: string;
+  /** What holds it: "ablate run", "stage-exec (job 123)". */
+  what: string;
+  /** SLURM job id when a job holds it: on another host, the job's state tells whether the lock is stale. */
+  jobId?: string;
+}
+
+export interface StageLock {
+  file: string;
+  holder: LockHolder;
+  release(): void;
+}
+
+export function describeHolder(h: LockHolder): string {
+  return `${h.what} (pid ${h.pid} on ${h.host}, since ${h.startedAt})`;
+}
+
+export function procStartOf(pid: number): string | undefined {
+  try {
+    // Field 22 of /proc/PID/stat; the command name (field 2) may hold spaces, so count from its ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A job that SLURM no longer runs (or no longer knows) holds nothing; unknown when SLURM is unreachable. */
+function slurmJobEnded(jobId: string): boolean {
+  const r = spawnSync('scontrol', ['show', 'job', jobId], { encoding: 'utf8', timeout: 30_000 });
+  if (r.error) return false;
+  if (r.status !== 0) return /invalid job id/i.test(r.stderr ?? '');
+  const state = /JobState=(\S+)/.exec(r.stdout ?? '')?.[1];
+  return state !== undefined && !['RUNNING', 'COMPLETING', 'CONFIGURING', 'SUSPENDED', 'STOPPED', 'SIGNALING', 'STAGE_OUT'].includes(state);
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A holder is stale when it ran on this host and its process is gone (or the pid now names another process). */
+export function isStale(h: LockHolder): boolean {
+  if (h.host !== hostname()) return h.jobId !== undefined && slurmJobEnded(h.jobId);
+  if (!pidAlive(h.pid)) return true;
+  if (h.procStart === undefined) return false;
+  const now = procStartOf(h.pid);
+  return now !== undefined && now !== h.procStart;
+}
+
+export function readLock(dir: string): LockHolder | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8')) as LockHolder;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The live holder of a stage's lock, if any (stale locks count as free). */
+export function liveHolder(dir: string): LockHolder | undefined {
+  const h = readLock(dir);
+  return h && !isStale(h) ? h : undefined;
+}
+
+const sameHolder = (a: LockHolder | undefined, b: LockHolder): boolean =>
+  a !== undefined && a.pid === b.pid && a.host === b.host && a.startedAt === b.startedAt && a.procStart === b.procStart;
+
+/**
+ * Takes the lock or returns its live holder. The lock file appears whole (written to a temp name,
+ * then hard-linked into place, which fails if it exists), so a reader never sees it half-written.
+ */
+export function tryLock(dir: string, what: string, jobId?: string): StageLock | { heldBy: LockHolder } {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, LOCK_FILE);
+  const holder: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), procStart: procStartOf(process.pid), what, ...(jobId ? { jobId } : {}) };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const tmp = tempNameFor(file);
+    // A private temp name: nobody reads it before the link publishes it whole. (No fsync: a lock need not survive a power cut.)
+    writeFileSync(tmp, JSON.stringify(holder));
+    try {
+      linkSync(tmp, file);
+      return { file, holder, release: () => releaseIfMine(file, holder) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+    const current = readLock(dir);
+    if (current && !isStale(current)) return { heldBy: current };
+    if (!current) continue; // vanished (released) between link and read, or unreadable for a moment
+    breakStale(file, current);
+  }
+  const current = readLock(dir);
+  if (current) return { heldBy: current };
+  throw new Error(`could not take the lock ${file}`);
+}
+
+/**
+ * Moves a stale lock aside. Two controllers may both find it stale: each renames "the" lock to its own
+ * name, then checks it moved the stale one; whoever moved a fresh lock instead puts it back.
+ */
+function breakStale(file: string, stale: LockHolder): void {
+  const aside = `${file}.stale-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return;
+  }
+  let moved: LockHolder | undefined;
+  try {
+    moved = JSON.parse(readFileSync(aside, 'utf8')) as LockHolder;
+  } catch {
+    moved = undefined;
+  }
+  if (moved && !sameHolder(moved, stale) && !isStale(moved)) {
+    try {
+      linkSync(aside, file);
+    } catch {
+      /* someone took the lock meanwhile; the one we moved loses it, and its owner notices on release */
+    }
+  }
+  rmSync(aside, { force: true });
+}
+
+function releaseIfMine(file: string, me: LockHolder): void {
+  try {
+    const h = JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
+    if (sameHolder(h, me)) unlinkSync(file);
+  } catch {
+    /* already gone */
+  }
+}
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  /** Called once when the lock is found held, with the holder. */
+  onWait?: (holder: LockHolder) => void;
+  pollMs?: number;
+  /** The SLURM job taking the lock, if any. */
+  jobId?: string;
+}
+
+/** Takes the lock, waiting while another live controller holds it. Rejects when `signal` aborts. */
+export async function lockStage(dir: string, what: string, opts: WaitOptions = {}): Promise<StageLock> {
+  let told = false;
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    const got = tryLock(dir, what, opts.jobId);
+    if ('release' in got) return got;
+    if (!told) {
+      opts.onWait?.(got.heldBy);
+      told = true;
+    }
+    await sleep(opts.pollMs ?? 250, undefined, opts.signal ? { signal: opts.signal } : undefined);
+  }
+}
