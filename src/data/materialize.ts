@@ -81,12 +81,6 @@ export async function buildMaterializeInputs(
   return out;
 }
 
-/** Writes a file under a temporary name in the same folder, then renames it: readers never see half a file. */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, content);
-  await rename(tmp, file);
-}
 
 /** LLaMA-Factory's dataset registry entry for data.jsonl (../shared/reference/tools.md). */
 export function datasetInfo(name: string): Record<string, unknown> {

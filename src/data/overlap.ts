@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Plan, Stage } from '../plan/types.js';
-import type { Data } from '../spec/types.generated.js';
-import { canonicalJson } from '../util/hash.js';
+import type { Plan } from '../plan/types.js';
 import type { Datacard, DatacardOverlap } from './datacard.js';
 import { renderDatacardMarkdown, round } from './datacard.js';
-import { dataIsRandom, writeFileAtomic } from './materialize.js';
+import { writeFileAtomicAsync as writeFileAtomic } from '../exec/fsutil.js';
 
 /** Jaccard at or above this marks two arms as near-identical. */
 export const NEAR_IDENTICAL = 0.9;
@@ -117,8 +115,8 @@ export async function addOverlapToDatacards(report: OverlapReport, arms: Record<
 /**
  * Overlap of every materialized dataset of a plan: each materialize stage with a manifest is one
  * arm, labelled by the names of the runs that use it. Writes the overlap section into each data
- * card and returns the report (its `warnings` are for the terminal). Repeats of a data config whose
- * subset does not depend on the seed are identical by design and not warned about.
+ * card and returns the report (its `warnings` are for the terminal).  Repeats of a data config whose
+ * subset does not depend on the seed share one stage (the seed is not in its id), so they are one arm here.
  */
 export async function overlapForPlan(plan: Plan): Promise<OverlapReport> {
   const runName = new Map(plan.runs.map((r) => [r.id, r.name]));
@@ -129,8 +127,6 @@ export async function overlapForPlan(plan: Plan): Promise<OverlapReport> {
     const names = [...new Set(stage.runs.map((id) => runName.get(id) ?? id))].sort();
     const label = `${names.join(', ')} [${stage.id.slice(0, 10)}]`;
     const arm = await readArmIds(label, stage.dir);
-    const key = seedFreeKey(stage);
-    if (key) arm.sameByDesign = key;
     arms.push(arm);
     dirs[label] = stage.dir;
   }
@@ -139,9 +135,3 @@ export async function overlapForPlan(plan: Plan): Promise<OverlapReport> {
   return report;
 }
 
-function seedFreeKey(stage: Stage): string | undefined {
-  const inputs = stage.inputs as { data?: Data; seed?: unknown };
-  if (!inputs.data || dataIsRandom(inputs.data)) return undefined;
-  const { seed: _seed, ...rest } = inputs;
-  return canonicalJson(rest);
-}

@@ -109,6 +109,16 @@ describe('plan', () => {
     }
   });
 
+  it('repeats share one dataset when the data config does not depend on the seed, and not when it does', async () => {
+    const dir = tree({ 'd.jsonl': DATA, 's.yaml': `name: t\nsources:\n  code: { path: d.jsonl }\ndata:\n  source: code\n  filter: { complexity: { keep: low } }\nsweep:\n  repeat: 3\n` });
+    const plan = await buildPlan(path.join(dir, 's.yaml'), { resultsRoot: '/r' });
+    expect(plan.runs).toHaveLength(3);
+    expect(new Set(plan.runs.map((r) => r.stages[0])).size).toBe(1);
+    const sampled = tree({ 'd.jsonl': DATA, 's.yaml': `name: t\nsources:\n  code: { path: d.jsonl }\ndata:\n  source: code\n  size: 1\nsweep:\n  repeat: 3\n` });
+    const p2 = await buildPlan(path.join(sampled, 's.yaml'), { resultsRoot: '/r' });
+    expect(new Set(p2.runs.map((r) => r.stages[0])).size).toBe(3);
+  });
+
   it('study B RQ1 has 12 runs on 6 datasets', async () => {
     const plan = await buildPlan(path.join(repoRoot, 'experiments/kd-rq1-complexity.yaml'), { resultsRoot: '/r' });
     expect(plan.runs).toHaveLength(12);
