@@ -125,6 +125,12 @@ export function registerRun(program: Command): void {
       }
       await view.close();
       if (mode !== 'json') process.stdout.write(`${formatSummary(summary)}\n`);
+      if (!flags.dryRun && !flags.detach) {
+        const { finishExperiment } = await import('../../results/finish.js');
+        const finished = await finishExperiment(plan);
+        for (const w of finished.warnings) process.stderr.write(`WARNING: ${w}\n`);
+        if (mode !== 'json') process.stdout.write(`lock: ${finished.lockFile}\n`);
+      }
       if (summary.executor === 'slurm' && flags.detach && mode !== 'json') {
         process.stdout.write(`Submitted ${summary.submitted} job(s); follow with \`ablate status ${spec}\`, stop with \`ablate cancel ${spec}\`.\n`);
       }
