@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { writeReport } from '../../report/html.js';
+import { addStatsOptions, loadResults, type ResultsOptions } from './results.js';
+
+interface ReportFlags extends ResultsOptions {
+  output?: string;
+}
+
+export function registerReport(program: Command): void {
+  const cmd = program
+    .command('report')
+    .description(
+      'write one self-contained HTML report (no network needed): results tables, charts of each metric against the swept ' +
+        'property, paired statistics, data cards, training curves and the provenance of every number',
+    )
+    .argument('<spec>', 'experiment spec file')
+    .option('-o, --output <file>', 'report file (default: <results>/<experiment>/report.html)');
+  addStatsOptions(cmd).action(async (file: string, flags: ReportFlags) => {
+    const view = loadResults(file, flags);
+    const written = await writeReport(view, flags.output);
+    process.stdout.write(`${written}\n`);
+  });
+}

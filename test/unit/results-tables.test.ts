@@ -1,0 +1,301 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultsFromPlan, type ResultsView } from '../../src/results/aggregate.js';
+import { collectResults } from '../../src/results/collect.js';
+import { mainTable, pivotView, renderResults } from '../../src/results/table.js';
+import { validateSpec } from '../../src/spec/validate.js';
+import { runCli } from '../helpers/cli.js';
+import { makeFixture, SETUP, type Fixture } from './results-fixture.js';
+
+let fx: Fixture;
+let view: ResultsView;
+
+beforeAll(async () => {
+  fx = await makeFixture();
+  view = resultsFromPlan(fx.plan, { spec: validateSpec(fx.specFile).spec });
+});
+afterAll(() => fx && rmSync(fx.dir, { recursive: true, force: true }));
+
+const arm = (keep: string) => view.arms.find((a) => a.axes['data.filter.complexity.keep'] === keep)!;
+
+describe('collectResults', () => {
+  it('reads one row per run with percent metrics, sizes, losses and provenance', () => {
+    const c = collectResults(fx.plan);
+    expect(c.rows).toHaveLength(6);
+    expect(c.tasks).toEqual(['humaneval', 'mbpp']);
+    const lowR1 = c.rows.find((r) => r.arm === 'complexity=low' && r.repeat === 1)!;
+    expect(lowR1.cells['humaneval.pass@1']).toMatchObject({ value: 40, source: { kind: 'eval', setupHash: SETUP, toolVersion: '0.1.0' } });
+    const src = lowR1.cells['humaneval.pass@1']!.source!;
+    expect(src.file).toBe(path.join(fx.plan.stages.get(src.stage)!.dir, 'result.json'));
+    expect(lowR1.cells['dataset.size']).toMatchObject({ value: 30, source: { kind: 'materialize' } });
+    expect(lowR1.cells['train.loss']).toMatchObject({ value: 1.21 });
+    expect(lowR1.curve?.points).toHaveLength(4);
+    expect(lowR1.datacard?.card.size).toBe(30);
+    const highR1 = c.rows.find((r) => r.arm === 'complexity=high' && r.repeat === 1)!;
+    expect(highR1.cells['train.loss']).toMatchObject({ value: 1.01, source: { kind: 'train', tool: 'llamafactory', toolVersion: '0.9.3' } });
+    expect(highR1.curve?.points[0]).toEqual({ step: 1, loss: 2.01, lr: 0.001, epoch: 0.25 });
+  });
+
+  it('missing cells carry the reason: failed training, pending eval', () => {
+    const c = collectResults(fx.plan);
+    const medR2 = c.rows.find((r) => r.arm === 'complexity=medium' && r.repeat === 2)!;
+    expect(medR2.cells['train.loss']).toMatchObject({ value: null, reason: 'train stage failed: llamafactory-cli exited with code 1' });
+    expect(medR2.cells['humaneval.pass@1']).toMatchObject({ value: null, reason: 'eval stage pending' });
+    const highR2 = c.rows.find((r) => r.arm === 'complexity=high' && r.repeat === 2)!;
+    expect(highR2.cells['mbpp.pass@1']).toMatchObject({ value: null, reason: 'eval stage pending' });
+  });
+
+  it('a done stage without its file is a missing cell, not a crash', async () => {
+    const f = await makeFixture();
+    try {
+      const run = f.plan.runs[0]!;
+      const ev = f.plan.stages.get(run.stages[2]!)!;
+      rmSync(path.join(ev.dir, 'result.json'));
+      writeFileSync(path.join(f.plan.stages.get(run.stages[1]!)!.dir, 'metrics.json'), '{broken');
+      const row = collectResults(f.plan).rows[0]!;
+      expect(row.cells['humaneval.pass@1']).toMatchObject({ value: null, reason: 'no result.json' });
+      expect((row.cells['train.loss'] as { reason: string }).reason).toMatch(/^metrics\.json is not valid JSON/);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('aggregation', () => {
+  it('one row per arm; repeats as mean ± sd with n', () => {
+    expect(view.arms.map((a) => a.arm)).toEqual(['complexity=low', 'complexity=medium', 'complexity=high']);
+    const low = arm('low').cells['humaneval.pass@1']!;
+    expect(low.mean).toBe(45);
+    expect(low.sd).toBeCloseTo(7.0711, 4);
+    expect(low.n).toBe(2);
+    const med = arm('medium').cells['humaneval.pass@1']!;
+    expect([med.mean, med.sd, med.n, med.of]).toEqual([55, null, 1, 2]);
+    expect(med.missing).toEqual([{ run: 'complexity=medium,r2', repeat: 2, reason: 'eval stage pending' }]);
+  });
+
+  it('deltas vs the baseline arm in percentage points', () => {
+    expect(view.baseline.arm).toBe('complexity=low');
+    expect(arm('low').isBaseline).toBe(true);
+    expect(arm('high').delta['humaneval.pass@1']).toBeCloseTo(17.5, 10);
+    expect(arm('medium').delta['humaneval.pass@1']).toBeCloseTo(10, 10);
+    expect(arm('low').delta['humaneval.pass@1']).toBe(0);
+  });
+
+  it('checks reference numbers against the tolerance', () => {
+    expect(view.tolerance).toBe(3);
+    expect(view.references).toEqual([
+      { armSelector: { 'data.filter.complexity.keep': 'high' }, metric: 'humaneval.pass@1', reference: 60, note: 'Table 3', arm: 'complexity=high', observed: 62.5, diff: 2.5, ok: true },
+      { armSelector: { 'data.filter.complexity.keep': 'medium' }, metric: 'humaneval.pass@1', reference: 10, arm: 'complexity=medium', observed: 55, diff: 45, ok: false },
+    ]);
+  });
+
+  it('paired statistics vs the baseline: by repeat, McNemar per configuration, seeded bootstrap CI', () => {
+    const high = view.stats.find((s) => s.arm === 'complexity=high' && s.task === 'humaneval')!;
+    expect(high.configs.map((c) => [c.a, c.b, c.a_only, c.b_only, c.diff])).toEqual([
+      ['complexity=high r1', 'complexity=low r1', 5, 0, 25],
+      ['complexity=high r2', 'complexity=low r2', 2, 0, 10],
+    ]);
+    expect(high.mean_diff).toBeCloseTo(17.5, 10);
+    expect(high.pass_arm).toBeCloseTo(62.5, 10);
+    expect(high.pass_baseline).toBeCloseTo(45, 10);
+    expect(high.ci![0]).toBeGreaterThan(0);
+    expect(high.ci![0]).toBeLessThanOrEqual(17.5);
+    expect(high.ci![1]).toBeGreaterThanOrEqual(17.5);
+    expect(high.configs[0]!.p).toBeCloseTo(2 * 0.5 ** 5 - 0.5 ** 5, 12); // mid-p of 5 vs 0
+    // Same seed, same interval.
+    const again = resultsFromPlan(fx.plan, { spec: validateSpec(fx.specFile).spec });
+    expect(again.stats.find((s) => s.arm === 'complexity=high' && s.task === 'humaneval')!.ci).toEqual(high.ci);
+    // medium r2 has no outcomes: only r1 pairs; high r2 mbpp pending: only r1 pairs.
+    expect(view.stats.find((s) => s.arm === 'complexity=medium' && s.task === 'humaneval')!.total).toBe(1);
+    expect(view.stats.find((s) => s.arm === 'complexity=high' && s.task === 'mbpp')!.total).toBe(1);
+  });
+
+  it('never mixes evaluation setups: separate columns, no pairing across setups', async () => {
+    const f = await makeFixture({ setupFor: (task, a) => (task === 'humaneval' && a === 'high' ? 'ffff000011112222' : SETUP) });
+    try {
+      const v = resultsFromPlan(f.plan, { spec: validateSpec(f.specFile).spec });
+      const keys = v.columns.map((c) => c.key);
+      expect(keys).toContain(`humaneval.pass@1#${SETUP}`);
+      expect(keys).toContain('humaneval.pass@1#ffff000011112222');
+      expect(v.warnings.some((w) => /humaneval was evaluated under 2 different setups/.test(w))).toBe(true);
+      const high = v.arms.find((a) => a.arm === 'complexity=high')!;
+      expect(high.cells[`humaneval.pass@1#${SETUP}`]!.mean).toBeNull();
+      expect(high.cells['humaneval.pass@1#ffff000011112222']!.mean).toBe(62.5);
+      const s = v.stats.filter((x) => x.arm === 'complexity=high' && x.task === 'humaneval');
+      expect(s.every((x) => x.mean_diff === null && /never paired/.test(x.reason!))).toBe(true);
+      const ref = v.references.find((r) => r.arm === 'complexity=high')!;
+      expect(ref.observed).toBe(62.5);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('report section variants', () => {
+  it('report.metrics picks the metric columns; an unknown metric is a warning', async () => {
+    const f = await makeFixture({ editSpec: (s) => s.replace('  tolerance: 3\n', '  tolerance: 3\n  metrics: [mbpp.pass@1, livecodebench.pass@1]\n') });
+    try {
+      const v = resultsFromPlan(f.plan, { spec: validateSpec(f.specFile).spec });
+      expect(v.columns.map((c) => c.key)).toEqual(['dataset.size', 'train.loss', 'mbpp.pass@1']);
+      expect(v.warnings.some((w) => w.includes('"livecodebench.pass@1"'))).toBe(true);
+      expect(v.stats.every((s) => s.task === 'mbpp')).toBe(true);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('repeats that share every stage (deterministic data selection) count once, with a warning', async () => {
+    const f = await makeFixture({ editSpec: (s) => s.replace('  size: 20\n', '') });
+    try {
+      const v = resultsFromPlan(f.plan, { spec: validateSpec(f.specFile).spec });
+      const low = v.arms.find((a) => a.arm === 'complexity=low')!;
+      expect(low.runs).toHaveLength(2);
+      expect(low.cells['humaneval.pass@1']).toMatchObject({ n: 1, of: 1, sd: null });
+      expect(v.warnings).toContain('repeats that share every stage (the data selection does not depend on the seed) are counted once: complexity=low (r2 = r1); complexity=medium (r2 = r1); complexity=high (r2 = r1)');
+      expect(v.stats.filter((s) => s.task === 'humaneval').every((s) => s.total === 1)).toBe(true);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('EvalPlus: plus_pass@1 column and paired statistics on the extended-test outcomes', async () => {
+    const f = await makeFixture({ plus: true });
+    try {
+      const v = resultsFromPlan(f.plan, { spec: validateSpec(f.specFile).spec });
+      expect(v.columns.map((c) => c.key)).toEqual(['dataset.size', 'train.loss', 'humaneval.pass@1', 'humaneval.plus_pass@1', 'mbpp.pass@1', 'mbpp.plus_pass@1']);
+      const high = v.arms.find((a) => a.arm === 'complexity=high')!;
+      expect(high.cells['humaneval.plus_pass@1']!.mean).toBeCloseTo(52.5, 10);
+      const plus = v.stats.find((s) => s.arm === 'complexity=high' && s.metric === 'humaneval.plus_pass@1')!;
+      expect(plus.configs.map((c) => [c.pass_a, c.pass_b])).toEqual([[55, 30], [50, 40]]);
+      expect(renderResults(v, 'table')).toMatch(/│ complexity=high\s+│ complexity=low\s+│ humaneval\.plus_pass@1 │/);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without a matching baseline: no deltas or statistics, and the table says why', async () => {
+    const f = await makeFixture({ editSpec: (s) => s.replace('baseline: { data.filter.complexity.keep: low }', 'baseline: { data.filter.complexity.keep: extreme }') });
+    try {
+      const v = resultsFromPlan(f.plan, { spec: validateSpec(f.specFile).spec });
+      expect(v.baseline).toEqual({ selector: { 'data.filter.complexity.keep': 'extreme' }, arm: null, reason: 'no arm matches report.baseline {"data.filter.complexity.keep":"extreme"}' });
+      expect(v.stats).toEqual([]);
+      const out = renderResults(v, 'table');
+      expect(out).not.toContain('Δ ');
+      expect(out).toContain('baseline: none (no arm matches report.baseline');
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('formats', () => {
+  it('terminal table: mean ± sd (n), missing as -, deltas, stats and reference tables, notes', () => {
+    const out = renderResults(view, 'table');
+    expect(out).toContain('45.00 ± 7.07 (n=2)');
+    expect(out).toContain('55.00 (n=1/2)');
+    expect(out).toContain('+17.50');
+    expect(out).toContain('baseline');
+    expect(out).toMatch(/Paired statistics \(500 bootstrap resamples of problems, seed 0\)/);
+    expect(out).toMatch(/Against published numbers \(tolerance ±3 pp\)/);
+    expect(out).toContain('✗');
+    expect(out).toContain(`humaneval evaluation setup: ${SETUP.slice(0, 12)} (local 0.1.0)`);
+    expect(out).toMatch(/missing values \(-\): .*train stage failed: llamafactory-cli exited with code 1/);
+    // The missing mbpp value of high r2 still leaves a mean; a column with no value at all shows '-'.
+    const main = mainTable(view);
+    const med = main.rows[1]!;
+    expect(med[main.head.indexOf('train loss')]).toBe('1.1100 (n=1/2)');
+  });
+
+  it('markdown: pipes tables with right-aligned numbers', () => {
+    const md = renderResults(view, 'md');
+    expect(md).toContain('### fixture: results by arm');
+    expect(md).toMatch(/\| complexity \| runs \| size \| train loss \| humaneval\.pass@1 % \| Δ humaneval\.pass@1 pp \|/);
+    expect(md).toMatch(/\|---\|---:\|---:\|/);
+    expect(md).toContain('| low | 2 | 30.5 ± 0.7 (n=2) |');
+  });
+
+  it('csv: plain numbers in mean/sd/n/delta columns, - for missing', () => {
+    const rows = parse(renderResults(view, 'csv'), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(3);
+    const [low, med, high] = rows as [Record<string, string>, Record<string, string>, Record<string, string>];
+    expect(low['data.filter.complexity.keep']).toBe('low');
+    expect(low['baseline']).toBe('true');
+    expect(low['humaneval.pass@1']).toBe('45');
+    expect(Number(low['humaneval.pass@1.sd'])).toBeCloseTo(7.071068, 5);
+    expect(low['humaneval.pass@1.n']).toBe('2');
+    expect(high['humaneval.pass@1.delta']).toBe('17.5');
+    expect(med['humaneval.pass@1.sd']).toBe('-');
+    expect(med['humaneval.setup']).toBe(SETUP);
+  });
+
+  it('json: numbers with provenance, missing values with reasons', () => {
+    const j = JSON.parse(renderResults(view, 'json')) as {
+      arms: Array<{ arm: string; cells: Record<string, { mean: number | null; missing: { reason: string }[]; sources: { stage: string; file: string }[] }> }>;
+      runs: Array<{ name: string; cells: Record<string, { value: number | null; reason?: string }> }>;
+      references: unknown[];
+      stats: unknown[];
+    };
+    const med = j.arms.find((a) => a.arm === 'complexity=medium')!;
+    expect(med.cells['humaneval.pass@1']!.missing[0]!.reason).toBe('eval stage pending');
+    expect(med.cells['humaneval.pass@1']!.sources[0]!.file).toMatch(/result\.json$/);
+    expect(j.runs.find((r) => r.name === 'complexity=medium,r2')!.cells['train.loss']!.reason).toMatch(/train stage failed/);
+    expect(j.references).toHaveLength(2);
+    expect(j.stats.length).toBeGreaterThan(0);
+  });
+
+  it('pivot: one axis as columns, in every format', () => {
+    const p = pivotView(view, 'complexity');
+    expect(p.axis).toBe('data.filter.complexity.keep');
+    expect(p.values).toEqual(['low', 'medium', 'high']);
+    const table = renderResults(view, 'table', { pivot: 'complexity' });
+    expect(table).toContain('humaneval.pass@1 % complexity=high');
+    expect(table).toContain('62.50 ± 3.54 (n=2)');
+    const csv = parse(renderResults(view, 'csv', { pivot: 'data.filter.complexity.keep' }), { columns: true }) as Record<string, string>[];
+    expect(csv).toHaveLength(1);
+    expect(csv[0]!['humaneval.pass@1[complexity=high]']).toBe('62.5');
+    expect(csv[0]!['mbpp.pass@1[complexity=high].n']).toBe('1');
+    expect(renderResults(view, 'md', { pivot: 'complexity' })).toContain('### fixture: by complexity');
+    expect(JSON.parse(renderResults(view, 'json', { pivot: 'complexity' })).pivot.values).toEqual(['low', 'medium', 'high']);
+    expect(() => pivotView(view, 'nope')).toThrow(/not a sweep axis of fixture \(axes: data\.filter\.complexity\.keep \(complexity\)\)/);
+  });
+
+  it('output is deterministic', () => {
+    const again = resultsFromPlan(fx.plan, { spec: validateSpec(fx.specFile).spec });
+    for (const f of ['table', 'md', 'csv', 'json'] as const) expect(renderResults(again, f)).toBe(renderResults(view, f));
+  });
+});
+
+describe('ablate results / ablate report (built CLI)', () => {
+  it('prints each format; --pivot; --results; bad axis is a usage error', async () => {
+    const args = ['results', fx.specFile, '--results', fx.resultsRoot];
+    const table = await runCli(args);
+    expect(table.stderr).toBe('');
+    expect(table.exitCode).toBe(0);
+    // execa strips the final newline.
+    expect(table.stdout).toBe(renderResults(view, 'table').trimEnd());
+    for (const format of ['md', 'csv', 'json'] as const) {
+      const r = await runCli([...args, '--format', format]);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toBe(renderResults(view, format).trimEnd());
+    }
+    const pivot = await runCli([...args, '--pivot', 'complexity', '--format', 'csv']);
+    expect(pivot.stdout).toBe(renderResults(view, 'csv', { pivot: 'complexity' }).trimEnd());
+    const bad = await runCli([...args, '--pivot', 'nope']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/--pivot nope: not a sweep axis/);
+    const chi = await runCli([...args, '--format', 'json', '--mcnemar', 'chi2', '--resamples', '100', '--seed', '3']);
+    expect(JSON.parse(chi.stdout).statsSettings).toMatchObject({ mcnemar: 'chi2', resamples: 100, seed: 3 });
+  });
+
+  it('report writes the HTML file and prints its path', async () => {
+    const out = path.join(fx.dir, 'r', 'report.html');
+    const r = await runCli(['report', fx.specFile, '--results', fx.resultsRoot, '-o', out]);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim()).toBe(out);
+    const d = await runCli(['report', fx.specFile, '--results', fx.resultsRoot]);
+    expect(d.stdout.trim()).toBe(path.join(fx.resultsRoot, 'fixture', 'report.html'));
+  });
+});
