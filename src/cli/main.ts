@@ -4,6 +4,11 @@ import { commands } from './commands/index.js';
 
 /** Entry point: builds the command tree, runs it, and turns every error into output + exit code in one place. */
 export async function main(argv: string[]): Promise<void> {
+  // A closed pipe (`ablate plan | head`) is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   const program = new Command('ablate')
     .description('Declarative instruction-data ablation studies for code LLMs.')
     .option('--debug', 'print stack traces of errors')

@@ -129,7 +129,14 @@ export function registerRun(program: Command): void {
         const { finishExperiment } = await import('../../results/finish.js');
         const finished = await finishExperiment(plan);
         for (const w of finished.warnings) process.stderr.write(`WARNING: ${w}\n`);
-        if (mode !== 'json') process.stdout.write(`lock: ${finished.lockFile}\n`);
+        if (mode !== 'json') {
+          if (!until || until === 'eval') {
+            const { loadResults } = await import('./results.js');
+            const { renderResults } = await import('../../results/table.js');
+            process.stdout.write(`\n${renderResults(loadResults(spec, flags.results ? { results: flags.results } : {}), 'table')}`);
+          }
+          process.stdout.write(`lock: ${finished.lockFile}\n`);
+        }
       }
       if (summary.executor === 'slurm' && flags.detach && mode !== 'json') {
         process.stdout.write(`Submitted ${summary.submitted} job(s); follow with \`ablate status ${spec}\`, stop with \`ablate cancel ${spec}\`.\n`);
