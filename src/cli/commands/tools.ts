@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { ensureToolEnv, APPROX_DOWNLOAD } from '../../tools/pyenv.js';
+import { toolsInfo, type ToolsInfo } from '../../tools/toolsInfo.js';
+
+export function renderToolsInfo(info: ToolsInfo): string {
+  const lines: string[] = [];
+  const where = info.env.source === 'env-var' ? ' (ABLATE_PYTHON_ENV)' : '';
+  const missing = info.env.source === 'env-var' ? 'not a virtual environment — fix or unset ABLATE_PYTHON_ENV' : 'missing — run `ablate tools install`';
+  lines.push(`python env    ${info.env.path}${where}: ${info.env.present ? `present${info.python ? `, Python ${info.python}` : ''}` : missing}`);
+  const show = (label: string, name: string): void => {
+    lines.push(`${label.padEnd(14)}${info.packages[name] ?? (info.env.present ? 'not installed' : '-')}`);
+  };
+  show('llamafactory', 'llamafactory');
+  show('evalplus', 'evalplus');
+  show('transformers', 'transformers');
+  show('torch', 'torch');
+  if (info.bigcode) {
+    const h = info.bigcode;
+    lines.push(`bigcode       ${h.path}: ${h.present ? `present${h.commit ? `, commit ${h.commit}${h.dirty ? ' (modified)' : ''}` : ', not a git checkout'}` : 'missing (no main.py / bigcode_eval)'}`);
+  } else {
+    lines.push('bigcode       not configured (set ABLATE_BIGCODE_HARNESS or eval.harness, or pass --harness)');
+  }
+  for (const w of info.warnings) lines.push(`warning: ${w}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerTools(program: Command): void {
+  const tools = program
+    .command('tools')
+    .description('show the installed evaluation and training tools (managed Python env, BigCode harness)')
+    .option('--json', 'machine-readable output')
+    .option('--harness <dir>', 'BigCode harness clone to report (default: ABLATE_BIGCODE_HARNESS)')
+    .action(async (opts: { json?: boolean; harness?: string }) => {
+      const info = await toolsInfo(opts.harness ? { harness: opts.harness } : {});
+      process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : renderToolsInfo(info));
+    });
+  tools
+    .command('install')
+    .description(`create the managed Python env with the pinned tools (download ${APPROX_DOWNLOAD})`)
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const envPath = await ensureToolEnv({ onProgress: (line) => process.stderr.write(`${line}\n`) });
+      const info = await toolsInfo();
+      process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `${envPath}\n${renderToolsInfo(info)}`);
+    });
+}

@@ -1,0 +1,283 @@
+/**
+ * The train stage: writes llamafactory.yaml into the stage folder, runs `llamafactory-cli train`,
+ * streams its output to train.log and its trainer_log.jsonl to the progress view, then writes
+ * metrics.json (final metrics + training curve) and model.json (what evaluators load).
+ */
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import { AblateError } from '../../errors.js';
+import { runStageCommand } from '../../exec/command.js';
+import { tailOfFile, writeFileAtomic } from '../../exec/fsutil.js';
+import { StageCommandError } from '../../exec/stage.js';
+import type { StageResult, StageRunContext } from '../../exec/types.js';
+import type { Stage, StageCommand } from '../../plan/types.js';
+import type { Train } from '../../spec/types.generated.js';
+import type { EvalModel } from '../evalCommon.js';
+import { ensureToolEnv, toolEnvPath } from '../pyenv.js';
+import { packageVersions } from '../toolsInfo.js';
+import { exportCommand, trainCommand, torchrunUnsafePath, type TrainCommandOptions } from './command.js';
+import { buildMergeConfig, buildTrainConfig, deepspeedPreset, MERGE_CONFIG_FILE, MERGED_SUBDIR, OUTPUT_SUBDIR, TRAIN_CONFIG_FILE, writeTrainConfig } from './config.js';
+import { ensureTinyModel, isBuiltinModel, isLocalModel, modelPathFor, TINY_LLAMA } from './model.js';
+import { listCheckpoints, parseTrainerLog, progressOf, readTrainMetrics, TRAINER_LOG, trainingCurve, type TrainerLogEntry } from './outputs.js';
+
+export const TRAIN_LOG = 'train.log';
+export const METRICS_FILE = 'metrics.json';
+/** What evaluators load: {base, adapter?, merged?} (EvalModel), absolute paths. */
+export const MODEL_FILE = 'model.json';
+export const DEEPSPEED_FILE = 'deepspeed.json';
+/** Lines of the tool's log carried in a failure's message. */
+const FAILURE_TAIL_LINES = 30;
+
+/** The dataset entry of a materialize stage folder: dataset_info.json holds exactly one. */
+export function readDatasetName(datasetDir: string): string {
+  const file = path.join(datasetDir, 'dataset_info.json');
+  let info: unknown;
+  try {
+    info = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new AblateError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  const names = typeof info === 'object' && info !== null ? Object.keys(info) : [];
+  if (names.length !== 1) throw new AblateError(`${file} must hold exactly one dataset entry, found ${names.length}`);
+  return names[0]!;
+}
+
+interface TrainStageInputs {
+  train: Train;
+  specDir: string;
+}
+
+function trainInputs(stage: Stage): TrainStageInputs {
+  const train = stage.inputs.train as Train | undefined;
+  const specDir = stage.inputs.specDir as string | undefined;
+  if (!train || typeof specDir !== 'string') throw new Error(`train stage ${stage.id} lacks inputs.train / inputs.specDir`);
+  return { train, specDir };
+}
+
+export interface PreparedTraining {
+  cfgPath: string;
+  config: Record<string, unknown>;
+  command: StageCommand;
+  outputDir: string;
+  modelPath: string;
+  merge?: { cfgPath: string; command: StageCommand; exportDir: string };
+}
+
+/**
+ * Writes the stage's configuration files (llamafactory.yaml, deepspeed.json, merge.yaml) and returns
+ * the commands: everything but running them. Used by the run, by dry runs and by `ablate plan`.
+ */
+export function prepareTraining(
+  stage: Stage,
+  datasetDir: string,
+  envPath: string,
+  opts: { datasetName?: string; parentPath?: string; nodes?: TrainCommandOptions['nodes'] } = {},
+): PreparedTraining {
+  const { train, specDir } = trainInputs(stage);
+  const workDir = stage.dir;
+  const outputDir = path.join(workDir, OUTPUT_SUBDIR);
+  const modelPath = modelPathFor(train.model, specDir);
+  let deepspeedConfig: string | undefined;
+  if (train.deepspeed) {
+    deepspeedConfig = path.join(workDir, DEEPSPEED_FILE);
+    const preset = deepspeedPreset(train.deepspeed);
+    if (preset) writeFileAtomic(deepspeedConfig, `${JSON.stringify(preset, null, 2)}\n`);
+    else copyFileSync(path.resolve(specDir, train.deepspeed), deepspeedConfig);
+  }
+  const datasetName = opts.datasetName ?? readDatasetName(datasetDir);
+  const config = buildTrainConfig({ train, modelPath, datasetDir, datasetName, outputDir, ...(deepspeedConfig ? { deepspeedConfig } : {}) });
+  const cfgPath = writeTrainConfig(workDir, config);
+  const offline = modelIsLocal(train.model);
+  const command = trainCommand(cfgPath, stage.gpus, { envPath, cwd: workDir, deepspeed: Boolean(train.deepspeed), offline, ...(opts.parentPath ? { parentPath: opts.parentPath } : {}), ...(opts.nodes ? { nodes: opts.nodes } : {}) });
+  const prepared: PreparedTraining = { cfgPath, config, command, outputDir, modelPath };
+  if (train.merge && (train.finetuning ?? 'lora') === 'lora') {
+    const exportDir = path.join(workDir, MERGED_SUBDIR);
+    const mergeCfg = buildMergeConfig({ modelPath, adapterDir: outputDir, template: train.template ?? 'default', exportDir, ...(train.revision ? { revision: train.revision } : {}) });
+    const mergePath = writeTrainConfig(workDir, mergeCfg, MERGE_CONFIG_FILE);
+    prepared.merge = { cfgPath: mergePath, command: exportCommand(mergePath, { envPath, cwd: workDir, offline, ...(opts.parentPath ? { parentPath: opts.parentPath } : {}) }), exportDir };
+  }
+  return prepared;
+}
+
+function modelIsLocal(model: string): boolean {
+  return isBuiltinModel(model) || isLocalModel(model);
+}
+
+/** The train stage's command for `ablate plan --json` (no files needed; nothing written). */
+export async function trainStageCommand(stage: Stage): Promise<StageCommand> {
+  const { train } = trainInputs(stage);
+  const envPath = await toolEnvPath();
+  const cfgPath = path.join(stage.dir, TRAIN_CONFIG_FILE);
+  return trainCommand(cfgPath, stage.gpus, { envPath, cwd: stage.dir, deepspeed: Boolean(train.deepspeed), offline: modelIsLocal(train.model) });
+}
+
+/** StageRunner for `train` stages (src/exec/runners.ts). */
+export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> {
+  const { stage } = ctx;
+  const { train } = trainInputs(stage);
+  const datasetId = stage.deps[0];
+  if (!datasetId) throw new Error(`train stage ${stage.id} has no dataset dependency`);
+  const datasetDir = ctx.depDir(datasetId);
+  const parentPath = ctx.env.PATH ?? process.env.PATH;
+  const envPath = ctx.dryRun ? await toolEnvPath() : await ensureToolEnv({ onProgress: ctx.log, signal: ctx.signal });
+  if (!ctx.dryRun && train.model === TINY_LLAMA) await ensureTinyModel(envPath, { log: ctx.log, signal: ctx.signal });
+
+  const prepared = prepareTraining(stage, datasetDir, envPath, {
+    // A dry run may precede materialization: fall back to the name materialize will write.
+    ...(ctx.dryRun && !existsSync(path.join(datasetDir, 'dataset_info.json')) ? { datasetName: `ablate_${datasetId}` } : {}),
+    ...(parentPath ? { parentPath } : {}),
+    ...nodesFromEnv(ctx.env),
+  });
+  if ((stage.gpus > 1 || train.deepspeed) && [prepared.cfgPath, envPath].some(torchrunUnsafePath)) {
+    throw new AblateError(`multi-GPU/DeepSpeed training cannot use paths with spaces (LLaMA-Factory's torchrun re-launch splits on them): ${prepared.cfgPath}`, 2);
+  }
+  ctx.log(`llamafactory config: ${prepared.cfgPath}`);
+  ctx.log(`command: ${JSON.stringify(prepared.command.argv)} env: ${JSON.stringify(withoutPath(prepared.command.env))}`);
+  if (prepared.merge) ctx.log(`merge: ${JSON.stringify(prepared.merge.command.argv)}`);
+  if (ctx.dryRun) return {};
+
+  const tools = await toolVersions(envPath);
+  const logFile = path.join(ctx.workDir, TRAIN_LOG);
+  const checkpoints = listCheckpoints(prepared.outputDir);
+  // all_results.json is written once training has ended: a rerun after a later failure (the merge)
+  // must not "resume" a finished training, which would overwrite its metrics with an empty run's.
+  const finished = readTrainMetrics(prepared.outputDir) !== undefined;
+  if (finished) {
+    ctx.log('training already finished (output/all_results.json exists): not training again');
+  } else {
+    if (checkpoints.length > 0) {
+      ctx.log(`resuming from ${path.basename(checkpoints.at(-1)!)} (overwrite_output_dir: false)`);
+    } else if (existsSync(prepared.outputDir)) {
+      // Nothing to resume: a leftover final model would make LLaMA-Factory refuse the folder.
+      rmSync(prepared.outputDir, { recursive: true, force: true });
+    }
+    const tail = tailTrainerLog(path.join(prepared.outputDir, TRAINER_LOG), (entry) => ctx.progress(progressOf(entry)));
+    try {
+      await runTool(ctx, prepared.command, logFile);
+    } finally {
+      tail.stop();
+    }
+  }
+
+  const metrics = readTrainMetrics(prepared.outputDir);
+  if (!metrics) throw new AblateError(`llamafactory-cli train finished without ${path.join(prepared.outputDir, 'all_results.json')}; log: ${logFile}\n${tailOfFile(logFile, FAILURE_TAIL_LINES)}`);
+  const logText = existsSync(path.join(prepared.outputDir, TRAINER_LOG)) ? readFileSync(path.join(prepared.outputDir, TRAINER_LOG), 'utf8') : '';
+  const curve = trainingCurve(parseTrainerLog(logText));
+  writeFileAtomic(path.join(ctx.workDir, METRICS_FILE), `${JSON.stringify({ tool: 'llamafactory', version: tools.llamafactory ?? null, train: metrics, curve, resumed_from: !finished && checkpoints.length ? path.basename(checkpoints.at(-1)!) : null }, null, 2)}\n`);
+
+  const model: EvalModel = { base: prepared.modelPath };
+  const finetuning = train.finetuning ?? 'lora';
+  if (prepared.merge) {
+    ctx.progress({ message: 'merging the LoRA adapter' });
+    rmSync(prepared.merge.exportDir, { recursive: true, force: true });
+    await runTool(ctx, prepared.merge.command, logFile);
+    model.merged = prepared.merge.exportDir;
+  } else if (finetuning === 'lora' || finetuning === 'oft') {
+    model.adapter = prepared.outputDir;
+  } else {
+    model.merged = prepared.outputDir;
+  }
+  writeFileAtomic(path.join(ctx.workDir, MODEL_FILE), `${JSON.stringify(model, null, 2)}\n`);
+  ctx.progress({ percent: 100, message: `train_loss ${metrics.train_loss?.toFixed(4) ?? '?'}` });
+  return {
+    tools,
+    summary: {
+      ...(metrics.train_loss !== undefined ? { train_loss: metrics.train_loss } : {}),
+      ...(metrics.train_runtime !== undefined ? { train_runtime: metrics.train_runtime } : {}),
+      steps: curve.at(-1)?.step ?? null,
+    },
+  };
+}
+
+/** The model a finished train stage left, for evaluators. */
+export function readTrainedModel(trainStageDir: string): EvalModel {
+  const file = path.join(trainStageDir, MODEL_FILE);
+  if (!existsSync(file)) throw new AblateError(`${file} is missing: the train stage has not finished`);
+  return JSON.parse(readFileSync(file, 'utf8')) as EvalModel;
+}
+
+async function toolVersions(envPath: string): Promise<Record<string, string>> {
+  const v = await packageVersions(envPath).catch(() => undefined);
+  const out: Record<string, string> = {};
+  for (const name of ['llamafactory', 'transformers', 'torch', 'peft']) {
+    const version = v?.packages[name];
+    if (version) out[name] = version;
+  }
+  return out;
+}
+
+async function runTool(ctx: StageRunContext, command: StageCommand, logFile: string): Promise<void> {
+  try {
+    await runStageCommand(ctx, command.argv, { cwd: command.cwd, env: command.env, logFile });
+  } catch (err) {
+    if (err instanceof StageCommandError) {
+      const first = err.message.split('\n')[0];
+      throw new StageCommandError(`${first}\n${tailOfFile(logFile, FAILURE_TAIL_LINES)}`, err.exitCode, err.signal, err.logFile);
+    }
+    throw err;
+  }
+}
+
+/** A multi-node launch, when the executor (SLURM) put NNODES > 1 and the rendezvous into the stage's env. */
+export function nodesFromEnv(env: Record<string, string>): { nodes?: NonNullable<TrainCommandOptions['nodes']> } {
+  const nnodes = Number(env.NNODES ?? '1');
+  if (!(nnodes > 1) || !env.MASTER_ADDR) return {};
+  return {
+    nodes: {
+      nnodes,
+      nodeRank: Number(env.NODE_RANK ?? '0'),
+      masterAddr: env.MASTER_ADDR,
+      ...(env.MASTER_PORT ? { masterPort: Number(env.MASTER_PORT) } : {}),
+    },
+  };
+}
+
+function withoutPath(env: Record<string, string>): Record<string, string> {
+  const { PATH: _p, ...rest } = env;
+  return rest;
+}
+
+/**
+ * Follows trainer_log.jsonl while training runs (it may not exist yet), calling `onEntry` with each
+ * new complete line. Polling keeps this independent of file-watch support on network filesystems.
+ */
+export function tailTrainerLog(file: string, onEntry: (entry: TrainerLogEntry) => void, intervalMs = 1000): { stop(): void } {
+  // A resumed training appends to the old log: only what is new is progress.
+  let offset = existsSync(file) ? statSync(file).size : 0;
+  let pending = '';
+  const poll = (): void => {
+    let size: number;
+    try {
+      size = statSync(file).size;
+    } catch {
+      return;
+    }
+    if (size < offset) {
+      offset = 0;
+      pending = '';
+    }
+    if (size === offset) return;
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(size - offset);
+      readSync(fd, buf, 0, buf.length, offset);
+      offset = size;
+      pending += buf.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+    const cut = pending.lastIndexOf('\n');
+    if (cut < 0) return;
+    const complete = pending.slice(0, cut + 1);
+    pending = pending.slice(cut + 1);
+    for (const entry of parseTrainerLog(complete)) onEntry(entry);
+  };
+  const timer = setInterval(poll, intervalMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      poll();
+    },
+  };
+}
