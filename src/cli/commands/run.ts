@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { AblateError, EXIT, UsageError } from '../../errors.js';
-import type { StageKind } from '../../plan/types.js';
+import type { Plan, Stage, StageKind } from '../../plan/types.js';
 import { parseGpuList, parseKind } from '../../exec/graph.js';
 import type { StageRunners } from '../../exec/types.js';
 
@@ -23,6 +23,18 @@ interface RunFlags {
   json?: boolean;
   runners?: string;
   pollMs?: number;
+}
+
+/** Whether a pending stage of the run needs the managed Python tools (training, most evaluators). */
+function needsPythonTools(plan: Plan, until: StageKind | undefined, isStageDone: (s: Stage) => boolean): boolean {
+  if (until === 'materialize') return false;
+  for (const s of plan.stages.values()) {
+    if (s.kind === 'materialize' || isStageDone(s)) continue;
+    if (s.kind === 'train') return true;
+    const tool = (s.inputs as { eval?: { tool?: string } }).eval?.tool ?? 'bigcode';
+    if (until !== 'train' && tool !== 'bigcode') return true;
+  }
+  return false;
 }
 
 const usage = <T>(f: () => T): T => {
@@ -82,11 +94,16 @@ export function registerRun(program: Command): void {
       const until = flags.until ? usage(() => parseKind(flags.until!, '--until')) : undefined;
       const force = (flags.force ?? []).map((k) => usage(() => parseKind(k.trim(), '--force')));
       const gpus = flags.gpus !== undefined ? usage(() => parseGpuList(flags.gpus!)) : undefined;
-      const { buildPlan } = await import('../../plan/build.js');
+      const { buildPlan, isStageDone } = await import('../../plan/build.js');
       const { executePlan, executeSettingsOf } = await import('../../exec/controller.js');
       const { createProgressView, formatSummary, progressMode } = await import('../../exec/progress.js');
       const plan = await buildPlan(spec, flags.results ? { resultsRoot: flags.results } : {});
       const runners = await loadRunners(flags.runners);
+      if (!flags.dryRun && !flags.runners && needsPythonTools(plan, until, isStageDone)) {
+        // Install once, on the terminal, before any stage (or SLURM job) would each try to.
+        const { ensureToolEnv } = await import('../../tools/pyenv.js');
+        await ensureToolEnv({ onProgress: (line) => process.stderr.write(`${line}\n`) });
+      }
       const names = new Map(plan.runs.map((r) => [r.id, r.name]));
       const mode = progressMode({ ...(flags.json ? { json: true } : {}), ...(flags.quiet ? { quiet: true } : {}), isTTY: process.stderr.isTTY === true });
       const view = createProgressView(mode, mode === 'json' ? process.stdout : process.stderr, names);
