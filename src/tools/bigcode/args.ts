@@ -1,0 +1,238 @@
+/**
+ * The bigcode-evaluation-harness command line: its arguments (read from main.py's argparse and
+ * bigcode_eval/arguments.py at BIGCODE_HARNESS_COMMIT) and the exact `accelerate launch main.py`
+ * argument array ablate runs per task.
+ */
+import path from 'node:path';
+import type { StageCommand } from '../../plan/types.js';
+import type { EvalInvocation, EvalTaskIssue } from '../evalCommon.js';
+
+/** How an argument is spelled on the command line. */
+type ArgKind =
+  | 'value' // --name VALUE
+  | 'int'
+  | 'float'
+  | 'bool' // --name True|False (HfArgumentParser bool field)
+  | 'flag' // store_true: present when true
+  | 'negated-flag'; // store_false: present when false (only --postprocess)
+
+/** Every argument the harness's parser accepts. */
+export const BIGCODE_ARGS: Readonly<Record<string, ArgKind>> = {
+  // bigcode_eval/arguments.py (EvalArguments, parsed by HfArgumentParser)
+  prefix: 'value',
+  do_sample: 'bool',
+  temperature: 'float',
+  top_k: 'int',
+  top_p: 'float',
+  n_samples: 'int',
+  eos: 'value',
+  seed: 'int',
+  // main.py parse_args()
+  model: 'value',
+  modeltype: 'value',
+  peft_model: 'value',
+  revision: 'value',
+  use_auth_token: 'flag',
+  trust_remote_code: 'flag',
+  tasks: 'value',
+  instruction_tokens: 'value',
+  batch_size: 'int',
+  max_length_generation: 'int',
+  precision: 'value',
+  load_in_8bit: 'flag',
+  load_in_4bit: 'flag',
+  left_padding: 'flag',
+  limit: 'int',
+  limit_start: 'int',
+  save_every_k_tasks: 'int',
+  postprocess: 'negated-flag',
+  allow_code_execution: 'flag',
+  generation_only: 'flag',
+  load_generations_path: 'value',
+  load_data_path: 'value',
+  metric_output_path: 'value',
+  save_generations: 'flag',
+  load_generations_intermediate_paths: 'value',
+  save_generations_path: 'value',
+  save_references: 'flag',
+  save_references_path: 'value',
+  prompt: 'value',
+  max_memory_per_gpu: 'value',
+  check_references: 'flag',
+};
+
+/** Arguments ablate sets itself: a spec may not override them (the stage's outputs depend on them). */
+const MANAGED_ARGS: Readonly<Record<string, string>> = {
+  model: 'set train.model (the evaluated model is the trained one)',
+  peft_model: 'ablate passes the trained adapter itself',
+  tasks: 'list tasks in eval.tasks',
+  limit: 'use eval.limit',
+  metric_output_path: 'ablate writes it into the eval stage folder',
+  save_generations: 'always on: per-problem outcomes are scored from the saved generations',
+  save_generations_path: 'ablate writes it into the eval stage folder',
+  allow_code_execution: 'always on: code tasks cannot be scored without it',
+  generation_only: 'not supported by ablate stages',
+  load_generations_path: 'not supported by ablate stages',
+  load_generations_intermediate_paths: 'not supported by ablate stages',
+  check_references: 'not supported by ablate stages',
+};
+
+const PRECISIONS = ['fp32', 'fp16', 'bf16'];
+
+/** File names inside the eval stage folder. */
+export const BIGCODE_FILES = {
+  metrics: 'evaluation_results.json',
+  /** Given as --save_generations_path; the harness writes `generations_<task>.json` next to it. */
+  generationsStem: 'generations.json',
+  perProblem: 'per_problem.json',
+  tmp: 'tmp',
+} as const;
+
+/** `<stem>_<task>.json`, the name main.py derives from --save_generations_path (os.path.splitext). */
+export function bigcodeGenerationsPath(outDir: string, task: string): string {
+  const stem = BIGCODE_FILES.generationsStem.replace(/\.[^.]*$/, '');
+  return path.join(outDir, `${stem}_${task}.json`);
+}
+
+/** Checks `eval.args` against the harness's parser. */
+export function checkBigcodeArgs(task: string, args: Record<string, unknown>): EvalTaskIssue[] {
+  const issues: EvalTaskIssue[] = [];
+  for (const [name, value] of Object.entries(args)) {
+    const kind = BIGCODE_ARGS[name];
+    if (kind === undefined) {
+      issues.push({ task, message: `eval.args.${name} is not an argument of the bigcode harness`, suggestion: `use one of: ${Object.keys(BIGCODE_ARGS).filter((a) => !(a in MANAGED_ARGS)).join(', ')}` });
+      continue;
+    }
+    const managed = MANAGED_ARGS[name];
+    if (managed !== undefined) {
+      issues.push({ task, message: `eval.args.${name} is set by ablate`, suggestion: managed });
+      continue;
+    }
+    const typeError = checkArgType(kind, value);
+    if (typeError) issues.push({ task, message: `eval.args.${name}: ${typeError}` });
+  }
+  if (args.precision !== undefined && !PRECISIONS.includes(String(args.precision))) {
+    issues.push({ task, message: `eval.args.precision must be one of ${PRECISIONS.join(', ')}` });
+  }
+  const nSamples = typeof args.n_samples === 'number' ? args.n_samples : 1;
+  const batchSize = typeof args.batch_size === 'number' ? args.batch_size : 1;
+  if (batchSize > nSamples) {
+    issues.push({ task, message: `eval.args.batch_size (${batchSize}) is larger than n_samples (${nSamples}); the harness requires batch_size <= n_samples` });
+  }
+  if (nSamples > 1 && args.do_sample !== true) {
+    issues.push({ task, message: `eval.args.n_samples is ${nSamples} with greedy decoding: every sample would be the same`, suggestion: 'set eval.args.do_sample: true (and a temperature) or n_samples: 1' });
+  }
+  return issues;
+}
+
+function checkArgType(kind: ArgKind, value: unknown): string | undefined {
+  switch (kind) {
+    case 'int':
+      return Number.isInteger(value) ? undefined : `expected an integer, got ${JSON.stringify(value)}`;
+    case 'float':
+      return typeof value === 'number' ? undefined : `expected a number, got ${JSON.stringify(value)}`;
+    case 'bool':
+    case 'flag':
+    case 'negated-flag':
+      return typeof value === 'boolean' ? undefined : `expected true or false, got ${JSON.stringify(value)}`;
+    case 'value':
+      return typeof value === 'string' || typeof value === 'number' ? undefined : `expected a string, got ${JSON.stringify(value)}`;
+  }
+}
+
+/** The effective harness arguments: ablate's greedy defaults, then the spec's `eval.args`. */
+export function bigcodeEffectiveArgs(inv: Pick<EvalInvocation, 'args' | 'gpus' | 'limit'>): Record<string, unknown> {
+  return {
+    do_sample: false,
+    n_samples: 1,
+    batch_size: 1,
+    max_length_generation: 512,
+    // bf16 halves memory on GPUs; CPUs run fp32 (bf16 matmuls are slow or unsupported there).
+    precision: inv.gpus > 0 ? 'bf16' : 'fp32',
+    ...inv.args,
+    ...(inv.limit !== undefined ? { limit: inv.limit } : {}),
+  };
+}
+
+function renderArg(name: string, value: unknown): string[] {
+  const kind = BIGCODE_ARGS[name] ?? 'value';
+  switch (kind) {
+    case 'flag':
+      return value === true ? [`--${name}`] : [];
+    case 'negated-flag':
+      return value === false ? [`--${name}`] : [];
+    case 'bool':
+      return [`--${name}`, value ? 'True' : 'False'];
+    default:
+      return [`--${name}`, String(value)];
+  }
+}
+
+/** Arguments after main.py, in a fixed order: ablate's own, then the effective args sorted by name. */
+export function bigcodeArgs(inv: EvalInvocation): string[] {
+  const model = inv.model.merged ?? inv.model.base;
+  const argv = ['--model', model];
+  if (!inv.model.merged && inv.model.adapter) argv.push('--peft_model', inv.model.adapter);
+  argv.push(
+    '--tasks', inv.task,
+    '--allow_code_execution',
+    '--save_generations',
+    '--save_generations_path', path.join(inv.outDir, BIGCODE_FILES.generationsStem),
+    '--metric_output_path', path.join(inv.outDir, BIGCODE_FILES.metrics),
+  );
+  const effective = bigcodeEffectiveArgs(inv);
+  for (const name of Object.keys(effective).sort()) argv.push(...renderArg(name, effective[name]));
+  return argv;
+}
+
+/** `accelerate` next to the harness's Python (its virtual environment's bin/). */
+export function accelerateBin(python: string): string {
+  return path.join(path.dirname(python), 'accelerate');
+}
+
+/** accelerate's own launch options: one process per GPU, data-parallel; CPU when there is none. */
+export function accelerateLaunchArgs(gpus: number): string[] {
+  const processes = Math.max(1, gpus);
+  return [
+    'launch',
+    '--num_processes', String(processes),
+    '--num_machines', '1',
+    '--mixed_precision', 'no',
+    '--dynamo_backend', 'no',
+    ...(gpus === 0 ? ['--cpu'] : gpus > 1 ? ['--multi_gpu'] : []),
+  ];
+}
+
+/** The two steps of a bigcode evaluation: the harness run, then per-problem scoring of its generations. */
+export function bigcodeSteps(inv: EvalInvocation): StageCommand[] {
+  if (!inv.harness) throw new Error('bigcode evaluation needs the harness folder');
+  const env = {
+    // The harness globs *.results.json in the temp folder (MultiPL-E): one private TMPDIR per evaluation.
+    TMPDIR: path.join(inv.outDir, BIGCODE_FILES.tmp),
+    HF_ALLOW_CODE_EVAL: '1',
+    TOKENIZERS_PARALLELISM: 'false',
+    PYTHONUNBUFFERED: '1',
+  };
+  const launch: StageCommand = {
+    argv: [accelerateBin(inv.python), ...accelerateLaunchArgs(inv.gpus), path.join(inv.harness, 'main.py'), ...bigcodeArgs(inv)],
+    env,
+    cwd: inv.outDir,
+  };
+  const effective = bigcodeEffectiveArgs(inv);
+  const score: StageCommand = {
+    argv: [
+      inv.python,
+      path.join(inv.runnersDir, 'score_generations.py'),
+      '--harness', inv.harness,
+      '--task', inv.task,
+      '--generations', bigcodeGenerationsPath(inv.outDir, inv.task),
+      '--out', path.join(inv.outDir, BIGCODE_FILES.perProblem),
+      ...(effective.limit_start !== undefined ? ['--limit_start', String(effective.limit_start)] : []),
+      ...(effective.prompt !== undefined ? ['--prompt', String(effective.prompt)] : []),
+      ...(effective.load_data_path !== undefined ? ['--load_data_path', String(effective.load_data_path)] : []),
+    ],
+    env,
+    cwd: inv.outDir,
+  };
+  return [launch, score];
+}

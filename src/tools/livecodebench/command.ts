@@ -1,0 +1,100 @@
+/**
+ * LiveCodeBench (`python -m lcb_runner.runner.main`, repo LiveCodeBench/LiveCodeBench at 28fef95):
+ * arguments from lcb_runner/runner/parser.py; outputs from runner/main.py + utils/path_utils.py:
+ * `output/<model_repr>/Scenario.codegeneration_<n>_<temperature>.json`, plus `_eval.json`
+ * ([metrics, results, metadata]) and `_eval_all.json` (per problem) with --evaluate.
+ */
+import path from 'node:path';
+import type { StageCommand } from '../../plan/types.js';
+import type { EvalInvocation, EvalTaskIssue } from '../evalCommon.js';
+import { pythonFloat } from '../evalCommon.js';
+
+/** The scenario ablate can parse per problem. */
+export const LCB_SCENARIOS = ['codegeneration'] as const;
+
+const LCB_ARGS: Readonly<Record<string, 'int' | 'float' | 'bool' | 'string'>> = {
+  model: 'string',
+  trust_remote_code: 'bool',
+  not_fast: 'bool',
+  release_version: 'string',
+  n: 'int',
+  temperature: 'float',
+  top_p: 'float',
+  max_tokens: 'int',
+  stop: 'string',
+  num_process_evaluate: 'int',
+  timeout: 'int',
+  dtype: 'string',
+  start_date: 'string',
+  end_date: 'string',
+  enable_prefix_caching: 'bool',
+};
+const MANAGED = new Set(['local_model_path', 'scenario', 'evaluate', 'tensor_parallel_size', 'custom_output_file', 'continue_existing', 'continue_existing_with_eval', 'debug']);
+
+export function checkLcbTasks(tasks: readonly string[], args: Record<string, unknown> = {}): EvalTaskIssue[] {
+  const issues: EvalTaskIssue[] = [];
+  for (const task of tasks) {
+    if (!(LCB_SCENARIOS as readonly string[]).includes(task)) {
+      issues.push({ task, message: `LiveCodeBench task '${task}' is not supported`, suggestion: "use 'codegeneration' (the scenario ablate scores per problem)" });
+    }
+    if (typeof args.model !== 'string') {
+      issues.push({ task, message: 'LiveCodeBench needs eval.args.model: a model name registered in lcb_runner/lm_styles.py (it selects the prompt format)', suggestion: 'e.g. eval.args.model: deepseek-ai/deepseek-coder-6.7b-instruct; ablate passes the trained weights as --local_model_path' });
+    }
+    for (const [name, value] of Object.entries(args)) {
+      if (MANAGED.has(name)) {
+        issues.push({ task, message: `eval.args.${name} is set by ablate` });
+        continue;
+      }
+      const kind = LCB_ARGS[name];
+      if (kind === undefined) {
+        issues.push({ task, message: `eval.args.${name} is not a LiveCodeBench argument`, suggestion: `use one of: ${Object.keys(LCB_ARGS).join(', ')}` });
+      } else if ((kind === 'int' && !Number.isInteger(value)) || (kind === 'float' && typeof value !== 'number') || (kind === 'bool' && typeof value !== 'boolean') || (kind === 'string' && typeof value !== 'string')) {
+        issues.push({ task, message: `eval.args.${name}: expected ${kind === 'bool' ? 'true or false' : `a ${kind}`}, got ${JSON.stringify(value)}` });
+      }
+    }
+  }
+  return issues;
+}
+
+export function lcbEffectiveArgs(inv: Pick<EvalInvocation, 'args'>): Record<string, unknown> {
+  return { release_version: 'release_latest', n: 1, temperature: 0, ...inv.args };
+}
+
+export function lcbModel(inv: EvalInvocation): string {
+  if (inv.model.merged) return inv.model.merged;
+  if (inv.model.adapter) throw new Error('LiveCodeBench (vLLM) loads one model folder and cannot apply a LoRA adapter: set train.merge: true');
+  return inv.model.base;
+}
+
+/** `output/*\/Scenario.codegeneration_<n>_<temperature>_eval_all.json`, relative to the stage folder. */
+export function lcbEvalAllName(n: number, temperature: number): string {
+  return `Scenario.codegeneration_${n}_${pythonFloat(temperature)}_eval_all.json`;
+}
+
+export function lcbSteps(inv: EvalInvocation): StageCommand[] {
+  const effective = lcbEffectiveArgs(inv);
+  const argv = [
+    inv.python, '-m', 'lcb_runner.runner.main',
+    '--model', String(effective.model),
+    '--local_model_path', lcbModel(inv),
+    '--scenario', 'codegeneration',
+    '--evaluate',
+    '--tensor_parallel_size', String(Math.max(1, inv.gpus)),
+  ];
+  for (const name of Object.keys(effective).sort()) {
+    if (name === 'model') continue;
+    const value = effective[name];
+    if (LCB_ARGS[name] === 'bool') {
+      if (value === true) argv.push(`--${name}`);
+    } else {
+      argv.push(`--${name}`, LCB_ARGS[name] === 'float' ? pythonFloat(Number(value)) : String(value));
+    }
+  }
+  // Outputs go to ./output/ relative to the working directory: the stage folder.
+  return [{ argv, env: { TOKENIZERS_PARALLELISM: 'false', PYTHONUNBUFFERED: '1' }, cwd: inv.outDir }];
+}
+
+export const LCB_OUTPUT_DIR = 'output';
+export function lcbOutputDir(outDir: string): string {
+  return path.join(outDir, LCB_OUTPUT_DIR);
+}
