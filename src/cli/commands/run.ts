@@ -99,6 +99,13 @@ export function registerRun(program: Command): void {
       const { createProgressView, formatSummary, progressMode } = await import('../../exec/progress.js');
       const plan = await buildPlan(spec, flags.results ? { resultsRoot: flags.results } : {});
       const runners = await loadRunners(flags.runners);
+      if (!flags.dryRun && !flags.runners && (!until || until === 'eval')) {
+        const { preflightEvalTools } = await import('../../tools/eval.js');
+        const missing = await preflightEvalTools(plan);
+        if (missing.length) {
+          throw new AblateError(`evaluation tools are missing (nothing was run):\n  ${missing.join('\n  ')}\nInstall them, or run up to training with --until train.`, EXIT.usage);
+        }
+      }
       if (!flags.dryRun && !flags.runners && needsPythonTools(plan, until, isStageDone)) {
         // Install once, on the terminal, before any stage (or SLURM job) would each try to.
         const { ensureToolEnv } = await import('../../tools/pyenv.js');
