@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 export function registerCancel(program: Command): void {
   program
     .command('cancel')
-    .description("Cancel a spec's queued and running SLURM jobs and stop its local controllers (SIGTERM).")
+    .description("cancel a spec's SLURM jobs and stop its local controllers")
     .argument('<spec>', 'experiment spec (YAML)')
     .option('--results <dir>', 'results root (default: execute.results, else results/)')
     .option('--json', 'print what was cancelled as JSON')

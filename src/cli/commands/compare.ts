@@ -24,11 +24,7 @@ function integerIn(min: number, max: number) {
 export function registerCompare(program: Command): void {
   program
     .command('compare')
-    .description(
-      'Paired comparison of two arms from per-problem 0/1 outcome CSVs (problem_id + one column per arm): ' +
-        'pass@1 of each arm, the difference in percentage points, a McNemar test per configuration, and a ' +
-        'paired bootstrap 95% CI of the mean difference across configurations.',
-    )
+    .description('paired comparison of two arms from per-problem 0/1 outcome CSVs: McNemar per configuration, bootstrap CI of the mean difference')
     .argument('<files...>', 'outcome CSV files; all must cover the same problems')
     .requiredOption('--a <pattern>', "regular expression picking arm A's column in each file; with a capture group, A and B pair by equal captures")
     .requiredOption('--b <pattern>', "regular expression picking arm B's column in each file")

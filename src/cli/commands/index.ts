@@ -14,12 +14,12 @@ import { registerBundle } from './bundle.js';
 export const commands: Array<(program: Command) => void> = [
   registerValidate,
   registerPlan,
-  registerCompare,
-  registerResults,
-  registerReport,
   registerRun,
   registerStatus,
   registerCancel,
-  registerTools,
+  registerResults,
+  registerReport,
+  registerCompare,
   registerBundle,
+  registerTools,
 ];

@@ -9,10 +9,7 @@ interface ReportFlags extends ResultsOptions {
 export function registerReport(program: Command): void {
   const cmd = program
     .command('report')
-    .description(
-      'write one self-contained HTML report (no network needed): results tables, charts of each metric against the swept ' +
-        'property, paired statistics, data cards, training curves and the provenance of every number',
-    )
+    .description('write one self-contained HTML report: tables, charts, statistics, data cards, training curves, provenance')
     .argument('<spec>', 'experiment spec file')
     .option('-o, --output <file>', 'report file (default: <results>/<experiment>/report.html)');
   addStatsOptions(cmd).action(async (file: string, flags: ReportFlags) => {

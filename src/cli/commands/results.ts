@@ -52,10 +52,7 @@ interface ResultsFlags extends ResultsOptions {
 export function registerResults(program: Command): void {
   const cmd = program
     .command('results')
-    .description(
-      'one row per arm from the finished stages: sweep axes, dataset size, training loss and every metric ' +
-        '(repeats as mean ± sd with n), deltas vs report.baseline and report.reference, and paired statistics vs the baseline',
-    )
+    .description('one row per arm: axes, size, loss, metrics (repeats as mean ± sd), deltas, paired statistics')
     .argument('<spec>', 'experiment spec file')
     .addOption(new Option('--format <format>', 'output format; missing values are "-" (json gives the reason)').choices(RESULT_FORMATS).default('table'))
     .option('--pivot <axis>', "put one sweep axis' values as columns (path or its label, e.g. data.filter.complexity.keep)");

@@ -76,7 +76,7 @@ function abortOnSignals(ac: AbortController, onFirst?: (sig: string) => void): (
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('Run the stages of a spec (materialize → train → eval), skipping done stages and resuming interrupted ones.')
+    .description('run the stages of a spec (materialize → train → eval), skipping done ones, resuming interrupted ones')
     .argument('<spec>', 'experiment spec (YAML)')
     .option('--until <kind>', 'stop after this stage kind (materialize, train, eval)')
     .option('--force <kind>', 'redo the stages of this kind even when done (repeatable)', (v: string, prev: string[] = []) => [...prev, ...v.split(',')])

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('Show per run and stage: done / running / failed / pending / submitted (SLURM), with the log of failures.')
+    .description('show each run and stage: done, running, failed (with its log), pending, submitted')
     .argument('<spec>', 'experiment spec (YAML)')
     .option('--results <dir>', 'results root (default: execute.results, else results/)')
     .option('--only <glob>', 'only the runs whose name matches this glob')
