@@ -77,14 +77,13 @@ export class AnnotationStore {
     readonly dir: string,
     readonly dtype: Dtype,
     private dimension: number | undefined,
-    private readonly log: (line: string) => void,
     private readonly maxSegments: number,
   ) {}
 
   /** Opens (creating) the folder and loads every valid segment; invalid ones are reported and skipped. */
   static async open(dir: string, dtype: Dtype, log: (line: string) => void, opts: { dim?: number; maxSegments?: number } = {}): Promise<AnnotationStore> {
     await mkdir(dir, { recursive: true });
-    const store = new AnnotationStore(dir, dtype, opts.dim, log, opts.maxSegments ?? MAX_SEGMENTS);
+    const store = new AnnotationStore(dir, dtype, opts.dim, opts.maxSegments ?? MAX_SEGMENTS);
     const names = (await readdir(dir)).filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort();
     for (const file of names) {
       const name = file.slice(0, -'.json'.length);

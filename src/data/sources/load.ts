@@ -2,21 +2,13 @@ import { fileSha256 } from '../../util/fileHash.js';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AblateError, EXIT, InputError, type Diagnostic } from '../../errors.js';
-import type { Source } from '../../spec/types.generated.js';
 import { dedupRecords, recordId, type CanonicalRecord, type Domain } from '../records.js';
 import { resolveHfFile, type HfOptions } from './hf.js';
 import { fieldMapping, mapFields } from './presets.js';
 import { readRawRecords, type RecordLocation } from './readers.js';
 
-/**
- * A source as the planner hands it to the materialize stage: `path` absolute, `sha256` the content
- * hash of the local file (so a changed file changes the stage id). HF sources keep `hf` + `revision`.
- */
-export interface ResolvedSource extends Source {
-  /** Absolute path of a local source, when the planner resolved it (preferred over `path`). */
-  absPath?: string;
-  sha256?: string;
-}
+export type { ResolvedSource } from '../../plan/ids.js';
+import type { ResolvedSource } from '../../plan/ids.js';
 
 export interface SourceStats {
   name: string;
