@@ -47,7 +47,7 @@ export function planFromValidated(v: ValidatedSpec, opts: PlanOptions = {}): Pla
     const mat = add({ kind: 'materialize', deps: [], inputs: matInputs, gpus: 0, ...withId('materialize', materializeId(matInputs), resultsRoot) }, id);
     const ids = [mat.id];
     if (cfg.train) {
-      const tr = add({ kind: 'train', deps: [mat.id], inputs: { dataset: mat.id, train: cfg.train, specDir }, gpus: cfg.train.gpus ?? 1, ...withId('train', trainId(mat.id, cfg.train, specDir), resultsRoot) }, id);
+      const tr = add({ kind: 'train', deps: [mat.id], inputs: { dataset: mat.id, train: cfg.train }, gpus: cfg.train.gpus ?? 1, ...withId('train', trainId(mat.id, cfg.train, specDir), resultsRoot) }, id);
       ids.push(tr.id);
       if (cfg.eval) {
         const problems = cfg.eval.problems ? path.resolve(specDir, cfg.eval.problems) : undefined;

@@ -172,8 +172,8 @@ function modelAsTrained(planned: EvalModel, trainDir: string, plan: Plan, stage:
   const recorded = readJsonIfExists<unknown>(path.join(trainDir, MODEL_FILE));
   if (isRecord(recorded) && typeof recorded.base === 'string') return recorded as unknown as EvalModel;
   const trainStage = plan.stages.get(evalStageInputs(stage).train);
-  const trainInputs = trainStage?.inputs as { train?: Train; specDir?: string } | undefined;
-  const model = trainInputs?.train ? trainedModel(trainDir, trainInputs.train, trainInputs.specDir ?? plan.specDir) : planned;
+  const trainInputs = trainStage?.inputs as { train?: Train } | undefined;
+  const model = trainInputs?.train ? trainedModel(trainDir, trainInputs.train, plan.specDir) : planned;
   const configFile = path.join(trainDir, TRAIN_CONFIG_FILE);
   if (existsSync(configFile)) {
     const config = parseYaml(readFileSync(configFile, 'utf8')) as unknown;
@@ -193,9 +193,9 @@ export function evalInvocation(plan: Plan, stage: Stage, opts: { pythons: EvalPy
   const inputs = evalStageInputs(stage);
   const trainStage = plan.stages.get(inputs.train);
   if (!trainStage) throw new Error(`eval stage ${stage.id}: train stage ${inputs.train} is not in the plan`);
-  const trainInputs = trainStage.inputs as { train?: Train; specDir?: string };
+  const trainInputs = trainStage.inputs as { train?: Train };
   if (!trainInputs.train) throw new Error(`train stage ${trainStage.id} has no train config in its inputs`);
-  const specDir = trainInputs.specDir ?? plan.specDir;
+  const specDir = plan.specDir;
   const tool = (inputs.eval.tool ?? 'bigcode') as EvalTool;
   const env = opts.env ?? process.env;
   const harness = inputs.eval.harness ? path.resolve(plan.specDir, inputs.eval.harness) : env.ABLATE_BIGCODE_HARNESS ? path.resolve(env.ABLATE_BIGCODE_HARNESS) : undefined;

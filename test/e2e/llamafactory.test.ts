@@ -106,7 +106,7 @@ function fakeContext(stage: Stage, depDirs: Record<string, string>, dryRun = fal
 function trainStage(id: string, train: Train): Stage {
   const dir = path.join(work, 'stages', 'train', id);
   mkdirSync(dir, { recursive: true });
-  return { kind: 'train', id, dir, deps: ['mat1'], inputs: { dataset: 'mat1', train, specDir: work }, gpus: 0, runs: ['r1'] };
+  return { kind: 'train', id, dir, deps: ['mat1'], inputs: { dataset: 'mat1', train }, gpus: 0, runs: ['r1'] };
 }
 
 const smallArgs = { max_steps: 6, per_device_train_batch_size: 2, gradient_accumulation_steps: 1, cutoff_len: 128, logging_steps: 1, save_steps: 3, learning_rate: 1.0e-3, lr_scheduler_type: 'cosine', warmup_ratio: 0.1, seed: 7, preprocessing_num_workers: 1, dataloader_num_workers: 0 };

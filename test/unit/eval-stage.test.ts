@@ -17,7 +17,7 @@ writeFileSync(path.join(work, 'q.jsonl'), '');
 
 function fixturePlan(evalCfg: Record<string, unknown>, train: Record<string, unknown> = { model: './models/tiny', finetuning: 'lora' }): { plan: Plan; stage: Stage; trainStage: Stage } {
   const root = path.join(work, `results-${Math.random().toString(16).slice(2)}`);
-  const trainStage: Stage = { kind: 'train', id: 'train1', dir: path.join(root, 'stages/train/train1'), deps: ['mat1'], inputs: { dataset: 'mat1', train, specDir: path.join(work, 'spec') }, gpus: 1, runs: ['run1'] };
+  const trainStage: Stage = { kind: 'train', id: 'train1', dir: path.join(root, 'stages/train/train1'), deps: ['mat1'], inputs: { dataset: 'mat1', train }, gpus: 1, runs: ['run1'] };
   const task = (evalCfg.tasks as string[])[0] as string;
   const stage: Stage = { kind: 'eval', id: 'eval1', task, dir: path.join(root, 'stages/eval/eval1'), deps: ['train1'], inputs: { train: 'train1', task, eval: evalCfg, problems: evalCfg.problems ? path.resolve(work, 'spec', String(evalCfg.problems)) : undefined }, gpus: 0, runs: ['run1'] };
   const plan: Plan = { experiment: 'x', specFile: path.join(work, 'spec/x.yaml'), specDir: path.join(work, 'spec'), resultsRoot: root, runs: [], stages: new Map([[trainStage.id, trainStage], [stage.id, stage]]) };

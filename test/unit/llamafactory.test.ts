@@ -248,11 +248,11 @@ describe('runTrainStage dry run', () => {
     mkdirSync(dir, { recursive: true });
     const stage: Stage = {
       kind: 'train', id: 't1', dir, deps: ['m1'], gpus: 2, runs: ['r1'],
-      inputs: { dataset: 'm1', specDir: tmp, train: { model: './models/base', template: 'deepseek', finetuning: 'lora', merge: true, deepspeed: 'z2', args: { learning_rate: 1e-7, num_train_epochs: 2 } } },
+      inputs: { dataset: 'm1', train: { model: './models/base', template: 'deepseek', finetuning: 'lora', merge: true, deepspeed: 'z2', args: { learning_rate: 1e-7, num_train_epochs: 2 } } },
     };
     const lines: string[] = [];
     const ctx: StageRunContext = {
-      stage, plan: {} as Plan, workDir: dir, env: { PATH: '/usr/bin' }, signal: new AbortController().signal,
+      stage, plan: { specDir: tmp } as Plan, workDir: dir, env: { PATH: '/usr/bin' }, signal: new AbortController().signal,
       log: (l) => lines.push(l), progress: () => {}, depDir: () => matDir, dryRun: true,
     };
     const prev = process.env.ABLATE_PYTHON_ENV;

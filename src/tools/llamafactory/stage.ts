@@ -42,16 +42,10 @@ export function readDatasetName(datasetDir: string): string {
   return names[0]!;
 }
 
-interface TrainStageInputs {
-  train: Train;
-  specDir: string;
-}
-
-function trainInputs(stage: Stage): TrainStageInputs {
+function trainInputs(stage: Stage): { train: Train } {
   const train = stage.inputs.train as Train | undefined;
-  const specDir = stage.inputs.specDir as string | undefined;
-  if (!train || typeof specDir !== 'string') throw new Error(`train stage ${stage.id} lacks inputs.train / inputs.specDir`);
-  return { train, specDir };
+  if (!train) throw new Error(`train stage ${stage.id} lacks inputs.train`);
+  return { train };
 }
 
 export interface PreparedTraining {
@@ -69,11 +63,13 @@ export interface PreparedTraining {
  */
 export function prepareTraining(
   stage: Stage,
+  /** Folder the spec's relative paths (local model, DeepSpeed config) resolve against. */
+  specDir: string,
   datasetDir: string,
   envPath: string,
   opts: { datasetName?: string; parentPath?: string; nodes?: TrainCommandOptions['nodes'] } = {},
 ): PreparedTraining {
-  const { train, specDir } = trainInputs(stage);
+  const { train } = trainInputs(stage);
   const workDir = stage.dir;
   const outputDir = path.join(workDir, OUTPUT_SUBDIR);
   const modelPath = modelPathFor(train.model, specDir);
@@ -122,7 +118,7 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
   const envPath = ctx.dryRun ? await toolEnvPath() : await ensureToolEnv({ onProgress: ctx.log, signal: ctx.signal });
   if (!ctx.dryRun && train.model === TINY_LLAMA) await ensureTinyModel(envPath, { log: ctx.log, signal: ctx.signal });
 
-  const prepared = prepareTraining(stage, datasetDir, envPath, {
+  const prepared = prepareTraining(stage, ctx.plan.specDir, datasetDir, envPath, {
     // A dry run may precede materialization: fall back to the name materialize will write.
     ...(ctx.dryRun && !existsSync(path.join(datasetDir, 'dataset_info.json')) ? { datasetName: `ablate_${datasetId}` } : {}),
     ...(parentPath ? { parentPath } : {}),
