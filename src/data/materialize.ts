@@ -422,6 +422,11 @@ export async function writeDataset(dir: string, stageId: string, built: Material
 export function createMaterializer(loadAnnotators: () => Promise<Annotators>): StageRunner {
   return async (ctx: StageRunContext): Promise<StageResult> => {
     const inputs = ctx.stage.inputs as unknown as MaterializeInputs;
+    if (ctx.dryRun) {
+      // In-process work with nothing to configure: a dry run only says what it would read.
+      ctx.log(`would materialize from ${Object.keys(inputs.sources).join(', ')} (seed ${inputs.seed})`);
+      return {};
+    }
     ctx.progress({ message: 'loading sources' });
     const built = await buildDataset(inputs, await loadAnnotators(), { specDir: ctx.plan.specDir, log: (l) => ctx.log(l) });
     if (ctx.signal.aborted) throw new AblateError('materialize cancelled', EXIT.failed);

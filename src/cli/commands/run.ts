@@ -37,6 +37,24 @@ function needsPythonTools(plan: Plan, until: StageKind | undefined, isStageDone:
   return false;
 }
 
+/** The exact commands a dry run wrote configurations for, stage by stage (argument arrays, never shell strings). */
+async function renderDryRun(plan: Plan): Promise<string> {
+  const { attachCommands } = await import('../../tools/commands.js');
+  await attachCommands(plan);
+  const lines = ['', 'Commands (not run):'];
+  for (const s of plan.stages.values()) {
+    if (!s.command) {
+      lines.push(`${s.kind} ${s.id}: in-process (${s.dir})`);
+      continue;
+    }
+    lines.push(`${s.kind} ${s.id}${s.task ? ` [${s.task}]` : ''}: cwd ${s.command.cwd}`);
+    lines.push(`  argv ${JSON.stringify(s.command.argv)}`);
+    const env = Object.entries(s.command.env).map(([k, v]) => `${k}=${v}`).join(' ');
+    if (env) lines.push(`  env  ${env}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 const usage = <T>(f: () => T): T => {
   try {
     return f();
@@ -149,6 +167,7 @@ export function registerRun(program: Command): void {
       }
       await view.close();
       if (mode !== 'json') process.stdout.write(`${formatSummary(summary)}\n`);
+      if (flags.dryRun && mode !== 'json') process.stdout.write(await renderDryRun(plan));
       if (!flags.dryRun && !flags.detach) {
         const { finishExperiment } = await import('../../results/finish.js');
         const finished = await finishExperiment(plan);
