@@ -94,8 +94,13 @@ function pick(o: Record<string, unknown>, keys: string[]): Record<string, string
   return out;
 }
 
+/** Where an experiment's own files (lock, report) live: <results>/experiments/<name>/. */
+export function experimentDir(resultsRoot: string, experiment: string): string {
+  return path.join(resultsRoot, 'experiments', experiment);
+}
+
 export function lockPath(plan: Plan): string {
-  return path.join(plan.resultsRoot, 'experiments', plan.experiment, 'ablate.lock.json');
+  return path.join(experimentDir(plan.resultsRoot, plan.experiment), 'ablate.lock.json');
 }
 
 /** A digest of the lock's dataset identities: equal digests mean the same data in every arm. */

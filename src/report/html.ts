@@ -4,6 +4,7 @@
  * curves and the provenance of every number. Deterministic: no timestamps, stable order.
  */
 import { mkdirSync } from 'node:fs';
+import { experimentDir } from '../bundle/lock.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../exec/fsutil.js';
 import type { ResultsView } from '../results/aggregate.js';
@@ -269,7 +270,7 @@ ${sections.join('\n')}
 }
 
 export function defaultReportPath(view: Pick<ResultsView, 'resultsRoot' | 'experiment'>): string {
-  return path.join(view.resultsRoot, view.experiment, 'report.html');
+  return path.join(experimentDir(view.resultsRoot, view.experiment), 'report.html');
 }
 
 /** Writes the report atomically; returns its path. */

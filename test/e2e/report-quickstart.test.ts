@@ -89,7 +89,7 @@ describe('results and report on a finished quickstart run', () => {
     const r = await runCli(['report', spec, '--results', results]);
     expect(r.exitCode, r.stderr).toBe(0);
     const file = r.stdout.trim();
-    expect(file).toBe(path.join(results, 'quickstart', 'report.html'));
+    expect(file).toBe(path.join(results, 'experiments', 'quickstart', 'report.html'));
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -35,7 +35,7 @@ describe('ablate report in headless Chromium', () => {
     fx = await makeFixture();
     const view = resultsFromPlan(fx.plan, { spec: validateSpec(fx.specFile).spec });
     const file = await writeReport(view);
-    expect(file).toBe(path.join(fx.resultsRoot, 'fixture', 'report.html'));
+    expect(file).toBe(path.join(fx.resultsRoot, 'experiments', 'fixture', 'report.html'));
     const html = readFileSync(file, 'utf8');
     // Self-contained: no scripts, no external references.
     expect(html).not.toMatch(/<script|<link|<img|@import|url\(http/i);

@@ -82,12 +82,12 @@ describe('report html', () => {
     expect(escapeHtml(`<b a="x">&'`)).toBe('&lt;b a=&quot;x&quot;&gt;&amp;&#39;');
   });
 
-  it('is byte-identical across builds and written atomically to <results>/<experiment>/report.html', async () => {
+  it('is byte-identical across builds and written atomically to <results>/experiments/<name>/report.html', async () => {
     const a = await buildReportHtml(view);
     const again = resultsFromPlan(fx.plan, { spec: validateSpec(fx.specFile).spec });
     expect(await buildReportHtml(again)).toBe(a);
     const file = await writeReport(view);
-    expect(file).toBe(path.join(fx.resultsRoot, 'fixture', 'report.html'));
+    expect(file).toBe(path.join(fx.resultsRoot, 'experiments', 'fixture', 'report.html'));
     expect(readFileSync(file, 'utf8')).toBe(a);
     expect(readdirSync(path.dirname(file))).toEqual(['report.html']);
     const custom = await writeReport(view, path.join(fx.dir, 'out', 'r.html'));

@@ -11,7 +11,7 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('write one self-contained HTML report: tables, charts, statistics, data cards, training curves, provenance')
     .argument('<spec>', 'experiment spec file')
-    .option('-o, --output <file>', 'report file (default: <results>/<experiment>/report.html)');
+    .option('-o, --output <file>', 'report file (default: <results>/experiments/<name>/report.html)');
   addStatsOptions(cmd).action(async (file: string, flags: ReportFlags) => {
     const view = loadResults(file, flags);
     const written = await writeReport(view, flags.output);
