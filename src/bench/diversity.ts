@@ -7,20 +7,12 @@
  * Vectors come from a fixed-seed generator, so runs are comparable.
  */
 import { buildCosineIndex, greedySelect, knnDensityOnIndex, meanSimilarityDiversity } from '../data/annotators/diversity.js';
+import { uniformFloats } from '../data/sample.js';
 import type { BenchRow } from './types.js';
 
 /** Row-major n × d unit vectors with Gaussian-ish components, from a fixed seed. */
 export function syntheticUnitVectors(n: number, d: number, seed = 12345): Float32Array {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    // xorshift32: fast and deterministic; quality is irrelevant for timing and geometry here.
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
+  const next = uniformFloats(seed);
   const v = new Float32Array(n * d);
   for (let i = 0; i < n; i++) {
     let ss = 0;

@@ -1,3 +1,4 @@
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
@@ -14,6 +15,12 @@ export function deriveSeed(rootSeed: number, ...names: (string | number)[]): num
 
 export function rngFor(seed: number): RandomGenerator {
   return xoroshiro128plus(seed | 0);
+}
+
+/** A seeded stream of floats in [0, 1) (synthetic vectors and weights in tests and benchmarks). */
+export function uniformFloats(seed: number): () => number {
+  const rng = rngFor(seed);
+  return () => uniformFloat64(rng);
 }
 
 /** Fisher–Yates shuffle of a copy of `items`. */

@@ -1,5 +1,6 @@
 import type { Sweep } from './types.generated.js';
-import { canonicalJson, sha256 } from '../util/hash.js';
+import { canonicalJson } from '../util/hash.js';
+import { deriveSeed } from '../data/sample.js';
 import type { SpecPath } from './load.js';
 
 /** One value a run takes at a path, and where in the spec that value was written. */
@@ -73,8 +74,7 @@ export function axisPaths(sweep: Sweep | undefined): string[] {
  * so adding repeats never changes earlier ones.
  */
 export function repeatSeed(seed: number, repeat: number): number {
-  if (repeat === 1) return seed;
-  return Number.parseInt(sha256(`ablate-repeat:${seed}:${repeat}`).slice(0, 8), 16);
+  return repeat === 1 ? seed : deriveSeed(seed, 'repeat', repeat);
 }
 
 function shortValue(v: unknown): string {

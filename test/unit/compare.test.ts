@@ -39,8 +39,8 @@ describe('compare on study B RQ1 outcomes (acceptance)', () => {
     expect(report.total).toBe(4);
     // The study's "chi-square" McNemar is the uncorrected statistic (b − c)² / (b + c).
     expect(report.significant).toBe(row.significant);
-    expect(Math.abs(report.ci[0] - row.ci[0])).toBeLessThanOrEqual(1.0);
-    expect(Math.abs(report.ci[1] - row.ci[1])).toBeLessThanOrEqual(1.0);
+    expect(Math.abs(report.ci[0]! - row.ci[0]!)).toBeLessThanOrEqual(1.0);
+    expect(Math.abs(report.ci[1]! - row.ci[1]!)).toBeLessThanOrEqual(1.0);
     expect(report.configs.every((c) => !c.identical)).toBe(true);
     expect(report.warnings).toEqual([]);
   });
