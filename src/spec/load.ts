@@ -2,6 +2,8 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML, { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
 import { InputError, type Diagnostic } from '../errors.js';
+import { rebasePaths } from './paths.js';
+import { isPlainObject } from '../util/object.js';
 
 /** Specs are small; anything larger is a mistake or an attack, refused before parsing. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
@@ -125,9 +127,6 @@ export function mergeSpecs(base: unknown, top: unknown): unknown {
   return top;
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Loads a spec and its `extends` chain. Throws InputError (exit 2) on any problem. */
 export function loadSpec(file: string, cwd = process.cwd()): LoadedSpec {
@@ -168,7 +167,8 @@ export function loadSpec(file: string, cwd = process.cwd()): LoadedSpec {
     shown = displayPath(next, cwd);
   }
   let merged: unknown = {};
-  for (const layer of [...layers].reverse()) merged = mergeSpecs(merged, layer.value);
+  const topDir = path.dirname(absFile);
+  for (const layer of [...layers].reverse()) merged = mergeSpecs(merged, rebasePaths(layer.value, path.dirname(layer.absFile), topDir));
   const out = merged as Record<string, unknown>;
   delete out.extends;
   return {

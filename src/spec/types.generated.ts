@@ -22,7 +22,7 @@ export interface ExperimentSpec {
    */
   seed?: number;
   /**
-   * A base spec (path relative to this file) deep-merged under this one; lists are replaced, not concatenated.
+   * A base spec (path relative to this file) deep-merged under this one; lists are replaced, not concatenated. Relative paths in a base resolve against the base's own folder.
    */
   extends?: string;
   /**

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { InputError, type Diagnostic } from '../errors.js';
-import { isPlainObject, loadSpec, locate, type LoadedSpec, type SpecPath } from './load.js';
+import { loadSpec, locate, type LoadedSpec, type SpecPath } from './load.js';
+import { isPlainObject } from '../util/object.js';
 import { coreRules, specRules, type Rule, type RuleIssue } from './rules.js';
 import { toolRules } from './toolRules.js';
 import { describeAjvError, schemaAt, suggest, validators } from './schema.js';

@@ -119,6 +119,23 @@ describe('plan', () => {
     expect(new Set(p2.runs.map((r) => r.stages[0])).size).toBe(3);
   });
 
+  it('relative paths in a base spec resolve from the base file, not from the spec that extends it', async () => {
+    const dir = tree({ 'd.jsonl': DATA });
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(dir, 'bases'));
+    writeFileSync(path.join(dir, 'bases', 'b.yaml'), 'name: b\nsources:\n  code: { path: ../d.jsonl }\ndata: { source: code }\ntrain: { model: ./tiny, deepspeed: z2 }\n');
+    mkdirSync(path.join(dir, 'bases', 'tiny'));
+    mkdirSync(path.join(dir, 'specs'));
+    writeFileSync(path.join(dir, 'specs', 's.yaml'), 'extends: ../bases/b.yaml\nname: s\n');
+    const plan = await buildPlan(path.join(dir, 'specs', 's.yaml'), { resultsRoot: '/r' });
+    const run = plan.runs[0]!;
+    expect(run.config.sources.code!.path).toBe('../d.jsonl');
+    expect(run.config.train!.model).toBe('../bases/tiny');
+    expect(run.config.train!.deepspeed).toBe('z2');
+    const mat = plan.stages.get(run.stages[0]!)!;
+    expect((mat.inputs as { sources: { code: { absPath: string } } }).sources.code.absPath).toBe(path.join(dir, 'd.jsonl'));
+  });
+
   it('study B RQ1 has 12 runs on 6 datasets', async () => {
     const plan = await buildPlan(path.join(repoRoot, 'experiments/kd-rq1-complexity.yaml'), { resultsRoot: '/r' });
     expect(plan.runs).toHaveLength(12);
