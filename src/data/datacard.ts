@@ -23,16 +23,26 @@ export interface DatacardOverlap {
   flag?: 'identical' | 'near-identical';
 }
 
+export interface DatacardDecontamination {
+  ngram: number;
+  removed: number;
+  byBenchmark: Record<string, number>;
+  bySource: Record<string, number>;
+}
+
 export interface Datacard {
   name: string;
   size: number;
   instructionChars: LengthStats;
   outputChars: LengthStats;
   complexity?: { method: string; mean: number; median: number; histogram: Histogram; scored: number };
-  taskTypes?: { categories: Record<string, number>; groups: Record<string, number> };
+  /** Shares over the classified records; `classified` is set when that is fewer than all (mixed-in general or math records have no task type). */
+  taskTypes?: { categories: Record<string, number>; groups: Record<string, number>; classified?: number };
   diversity?: { method: string; meanScore: number; note: string };
   domains: Record<string, number>;
   sources: Record<string, number>;
+  /** Records removed from the sources for sharing an n-gram with a benchmark prompt (before any filter). */
+  decontamination?: DatacardDecontamination;
   overlap?: DatacardOverlap[];
   warnings: string[];
 }
@@ -75,9 +85,10 @@ export interface DatacardInput {
   records: readonly CanonicalRecord[];
   /** Complexity per final record (NaN where unscored, e.g. cross-domain records) and the pool range. */
   complexity?: { method: string; scores: ArrayLike<number>; poolMin: number; poolMax: number };
-  /** Category and group per final record. */
+  /** Category and group per classified final record (all of them, or those of the code source after a cross-domain mix). */
   taskTypes?: { categories: readonly string[]; groups: readonly string[] };
   diversity?: { method: string; meanScore: number; note: string };
+  decontamination?: DatacardDecontamination;
   warnings?: string[];
 }
 
@@ -105,9 +116,15 @@ export function buildDatacard(input: DatacardInput): Datacard {
     };
   }
   if (input.taskTypes) {
-    card.taskTypes = { categories: shares(input.taskTypes.categories), groups: shares(input.taskTypes.groups) };
+    const classified = input.taskTypes.groups.length;
+    card.taskTypes = {
+      categories: shares(input.taskTypes.categories),
+      groups: shares(input.taskTypes.groups),
+      ...(classified < records.length ? { classified } : {}),
+    };
   }
   if (input.diversity) card.diversity = { ...input.diversity, meanScore: round(input.diversity.meanScore, 6) };
+  if (input.decontamination) card.decontamination = input.decontamination;
   return card;
 }
 
@@ -138,7 +155,8 @@ export function renderDatacardMarkdown(card: Datacard): string {
     );
   }
   if (card.taskTypes) {
-    out.push('## Task types', '', table(Object.entries(card.taskTypes.groups).map(([k, v]) => [k, pct(v)]), ['group', 'share']), '');
+    const over = card.taskTypes.classified !== undefined ? ` (over the ${card.taskTypes.classified} classified records)` : '';
+    out.push(`## Task types${over}`, '', table(Object.entries(card.taskTypes.groups).map(([k, v]) => [k, pct(v)]), ['group', 'share']), '');
     out.push(table(Object.entries(card.taskTypes.categories).map(([k, v]) => [k, pct(v)]), ['category', 'share']), '');
   }
   if (card.diversity) {
@@ -146,6 +164,11 @@ export function renderDatacardMarkdown(card: Datacard): string {
   }
   out.push('## Domains', '', table(Object.entries(card.domains).map(([k, v]) => [k, pct(v)]), ['domain', 'share']), '');
   out.push('## Sources', '', table(Object.entries(card.sources).map(([k, v]) => [k, pct(v)]), ['source', 'share']), '');
+  if (card.decontamination) {
+    const d = card.decontamination;
+    const by = (m: Record<string, number>): string => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+    out.push('## Decontamination', '', `${d.removed} records removed from the sources for sharing a ${d.ngram}-gram with a benchmark prompt (by benchmark: ${by(d.byBenchmark)}; by source: ${by(d.bySource)}).`, '');
+  }
   if (card.overlap?.length) {
     out.push(
       '## Overlap with other arms',

@@ -21,7 +21,6 @@ import { filterCrossDomain } from './filters/crossDomain.js';
 import { filterDiversity } from './filters/diversity.js';
 import { filterSize } from './filters/size.js';
 import { alpacaLine, idListHash, type CanonicalRecord } from './records.js';
-import { deriveSeed } from './sample.js';
 import { cacheRoot } from './sources/hf.js';
 import { loadSource, type ResolvedSource, type SourceStats } from './sources/load.js';
 import { resolveSources } from '../plan/ids.js';
@@ -195,6 +194,15 @@ export async function buildDataset(inputs: MaterializeInputs, annotators: Annota
   }
 
   const pool = loaded[data.source]!;
+  if (pool.length === 0) {
+    const st = stats[data.source]!;
+    throw new AblateError(
+      `source ${data.source} has no records to build the dataset from (${st.file}: ${st.read} read, ${st.malformed} malformed, ` +
+        `${st.duplicates} duplicates${decontamination ? `, ${decontamination.removed.filter((r) => r.source === data.source).length} decontaminated` : ''}); ` +
+        'check the file, its format and field mapping',
+      EXIT.failed,
+    );
+  }
   let current = pool;
 
   // Complexity: scored on the whole pool (bins are pool quantiles), and for the data card.
@@ -212,7 +220,7 @@ export async function buildDataset(inputs: MaterializeInputs, annotators: Annota
         if (v < lo) lo = v;
         if (v > hi) hi = v;
       }
-      poolRange = pool.length ? [lo, hi] : [0, 0];
+      poolRange = [lo, hi];
       if (filter.complexity) {
         const r = filterComplexity(current.map((x) => x.id), scores, filter.complexity);
         current = pick(current, r.kept);
@@ -249,9 +257,8 @@ export async function buildDataset(inputs: MaterializeInputs, annotators: Annota
         EXIT.usage,
       );
     }
-    for (const g of Object.keys(filter.composition.groups)) derived[`composition/${g}`] = deriveSeed(seed, 'composition', g);
-    derived['composition/shuffle'] = deriveSeed(seed, 'composition', 'shuffle');
     const r = filterComposition(groups, filter.composition, data.size, seed);
+    Object.assign(derived, r.seeds);
     current = pick(current, r.kept);
     steps.push({ step: 'composition', count: current.length, ...r.report });
     if (r.report.short.length) {
@@ -279,16 +286,15 @@ export async function buildDataset(inputs: MaterializeInputs, annotators: Annota
   if (filter.cross_domain) {
     const others: Record<string, CanonicalRecord[]> = {};
     for (const name of Object.keys(filter.cross_domain.mix)) others[name] = loaded[name]!;
-    for (const name of [data.source, ...Object.keys(filter.cross_domain.mix)]) derived[`cross_domain/${name}`] = deriveSeed(seed, 'cross_domain', name);
-    derived['cross_domain/shuffle'] = deriveSeed(seed, 'cross_domain', 'shuffle');
     const r = filterCrossDomain(current, others, filter.cross_domain, data.source, data.size, seed);
+    Object.assign(derived, r.seeds);
     current = r.records;
     steps.push({ step: 'cross_domain', count: current.length, ...r.report });
   }
 
   if (data.size !== undefined) {
-    derived.size = deriveSeed(seed, 'size');
     const r = filterSize(current.length, data.size, seed);
+    Object.assign(derived, r.seeds);
     current = pick(current, r.kept);
     steps.push({ step: 'size', count: current.length, ...r.report });
     if (r.report.available < r.report.requested) {
@@ -296,7 +302,13 @@ export async function buildDataset(inputs: MaterializeInputs, annotators: Annota
     }
   }
   if (current.length === 0) {
-    throw new AblateError('the filters left no records; loosen them or check the sources', EXIT.failed);
+    // Name the step that emptied the dataset; a quantile cut of fewer records than bins puts them all in the last bin.
+    const k = steps.findIndex((st) => st.count === 0);
+    const before = k > 0 ? steps[k - 1]!.count : 0;
+    const bins = k > 0 ? Number(steps[k]!.bins ?? steps[k]!.levels ?? 0) : 0;
+    const why = k > 0 ? `the ${steps[k]!.step} step left no records of ${before}` : 'the filters left no records';
+    const hint = before > 0 && before < bins ? ` (${before} records cannot fill ${bins} quantile bins: the last bin takes them all)` : '';
+    throw new AblateError(`${why}${hint}; loosen the filters or check the sources`, EXIT.failed);
   }
 
   // Facts for the data card.
@@ -332,10 +344,17 @@ export async function buildDataset(inputs: MaterializeInputs, annotators: Annota
     };
   }
   if (taskById) {
-    const tt = current.map((r) => taskById!.get(r.id));
-    if (tt.every((t) => t !== undefined)) {
-      datacard.taskTypes = { categories: tt.map((t) => t!.category), groups: tt.map((t) => t!.group) };
-    }
+    // Records mixed in from other sources have no task type: the shares are over the classified ones.
+    const tt = current.flatMap((r) => taskById!.get(r.id) ?? []);
+    if (tt.length > 0) datacard.taskTypes = { categories: tt.map((t) => t.category), groups: tt.map((t) => t.group) };
+  }
+  if (decontamination) {
+    const count = (key: 'benchmark' | 'source'): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const r of [...decontamination!.removed].sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0))) out[r[key]] = (out[r[key]] ?? 0) + 1;
+      return out;
+    };
+    datacard.decontamination = { ngram: decontamination.ngram, removed: decontamination.removed.length, byBenchmark: count('benchmark'), bySource: count('source') };
   }
   if (diversityMeanNote) datacard.diversity = diversityMeanNote;
 

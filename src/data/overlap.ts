@@ -5,6 +5,7 @@ import type { Plan } from '../plan/types.js';
 import type { Datacard, DatacardOverlap } from './datacard.js';
 import { renderDatacardMarkdown, round } from './datacard.js';
 import { writeFileAtomicAsync as writeFileAtomic } from '../exec/fsutil.js';
+import { hashId } from '../util/hash.js';
 
 /** Jaccard at or above this marks two arms as near-identical. */
 export const NEAR_IDENTICAL = 0.9;
@@ -14,8 +15,9 @@ export interface ArmIds {
   name: string;
   ids: readonly string[];
   /**
-   * Arms with the same non-empty `sameByDesign` key are expected to be identical (repeats of an arm
-   * whose data does not depend on the seed): flagged, but without a warning.
+   * Arms with the same non-empty `sameByDesign` key are repeats of one data config that differ only
+   * in the seed: when they come out identical or near-identical (a seed that cannot change much, as
+   * in a 100:0 mix or a size close to the pool), that is flagged, but without a warning.
    */
   sameByDesign?: string;
 }
@@ -56,8 +58,8 @@ export function overlapReport(arms: readonly ArmIds[]): OverlapReport {
       const jaccard = union === 0 ? 1 : shared / union;
       const pair: OverlapPair = { a: arms[i]!.name, b: arms[j]!.name, sizeA: sets[i]!.size, sizeB: sets[j]!.size, shared, jaccard: round(jaccard, 6) };
       const byDesign = arms[i]!.sameByDesign !== undefined && arms[i]!.sameByDesign === arms[j]!.sameByDesign;
-      if (jaccard === 1 && byDesign) {
-        pair.flag = 'identical';
+      if (jaccard >= NEAR_IDENTICAL && byDesign) {
+        pair.flag = jaccard === 1 ? 'identical' : 'near-identical';
         pair.expected = true;
       } else if (jaccard === 1) {
         pair.flag = 'identical';
@@ -113,10 +115,21 @@ export async function addOverlapToDatacards(report: OverlapReport, arms: Record<
 }
 
 /**
+ * The data config of a materialize stage without its seed: stages with the same key are repeats of
+ * one arm. Undefined when the inputs do not look like MaterializeInputs.
+ */
+export function sameDataConfig(inputs: Record<string, unknown> | undefined): string | undefined {
+  if (!inputs || typeof inputs.data !== 'object' || inputs.data === null) return undefined;
+  const { seed: _seed, ...rest } = inputs;
+  return hashId('materialize-arm', rest);
+}
+
+/**
  * Overlap of every materialized dataset of a plan: each materialize stage with a manifest is one
  * arm, labelled by the names of the runs that use it. Writes the overlap section into each data
- * card and returns the report (its `warnings` are for the terminal).  Repeats of a data config whose
- * subset does not depend on the seed share one stage (the seed is not in its id), so they are one arm here.
+ * card and returns the report (its `warnings` are for the terminal). Repeats of a data config whose
+ * subset does not depend on the seed share one stage (the seed is not in its id), so they are one arm
+ * here; repeats of a seeded config are separate arms, and their overlap is expected, not warned about.
  */
 export async function overlapForPlan(plan: Plan): Promise<OverlapReport> {
   const runName = new Map(plan.runs.map((r) => [r.id, r.name]));
@@ -127,6 +140,8 @@ export async function overlapForPlan(plan: Plan): Promise<OverlapReport> {
     const names = [...new Set(stage.runs.map((id) => runName.get(id) ?? id))].sort();
     const label = `${names.join(', ')} [${stage.id.slice(0, 10)}]`;
     const arm = await readArmIds(label, stage.dir);
+    const key = sameDataConfig(stage.inputs);
+    if (key) arm.sameByDesign = key;
     arms.push(arm);
     dirs[label] = stage.dir;
   }

@@ -53,3 +53,25 @@ export function sampleWithoutReplacement<T>(items: readonly T[], k: number, seed
   }
   return pool.slice(0, take);
 }
+
+/**
+ * Study B's mixers in one place: `k` records drawn without replacement from each group with the
+ * group's own named seed (`scope`, group name), concatenated in the given order, then shuffled with
+ * the `scope`/`shuffle` seed. Returns the seeds used, by name, for the manifest.
+ */
+export function drawGroups<T>(
+  groups: readonly { name: string; items: readonly T[]; k: number }[],
+  rootSeed: number,
+  scope: string,
+): { drawn: T[]; seeds: Record<string, number> } {
+  const seeds: Record<string, number> = {};
+  const picked: T[] = [];
+  for (const g of groups) {
+    const seed = deriveSeed(rootSeed, scope, g.name);
+    seeds[`${scope}/${g.name}`] = seed;
+    picked.push(...sampleWithoutReplacement(g.items, g.k, seed));
+  }
+  const shuffleSeed = deriveSeed(rootSeed, scope, 'shuffle');
+  seeds[`${scope}/shuffle`] = shuffleSeed;
+  return { drawn: shuffled(picked, shuffleSeed), seeds };
+}

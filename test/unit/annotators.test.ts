@@ -89,6 +89,9 @@ describe('score gate', () => {
     expect(checkScoreGate(Array.from({ length: 100 }, (_, i) => i))).toBeUndefined();
     expect(checkScoreGate(fallback, { max_mode_share: 0.8 })).toBeUndefined();
     expect(checkScoreGate([2, 2, 2])).toBeUndefined(); // too few records to judge
+    // ...but a non-finite score is a scorer failure at any size.
+    expect(checkScoreGate([2, Number.NaN, 3])).toMatch(/score of record 1 is NaN/);
+    expect(checkScoreGate([Number.POSITIVE_INFINITY])).toMatch(/score of record 0 is Infinity/);
   });
 
   test('annotateComplexity throws on degenerate field scores', async () => {

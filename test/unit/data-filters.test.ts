@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heuristicComplexity } from '../../src/data/annotators/heuristic.js';
-import { decontaminate, loadBenchmark, tokens } from '../../src/data/decontaminate.js';
+import { decontaminate, loadBenchmark, tokens, type BenchmarkProblem } from '../../src/data/decontaminate.js';
 import { binIndex, quantileBins, thresholdBins } from '../../src/data/filters/bins.js';
 import { filterComplexity } from '../../src/data/filters/complexity.js';
 import { apportion, filterComposition } from '../../src/data/filters/composition.js';
@@ -68,6 +68,7 @@ describe('complexity tertiles (study B) on Evol-Instruct-Code', () => {
     expect(() => binIndex('medium', 4, 'data.filter.complexity')).toThrow(/needs exactly 3 bins/);
     expect(() => binIndex(6, 5, 'x')).toThrow(/bin 6 does not exist/);
     expect(() => thresholdBins([1], [2, 1])).toThrow(/strictly ascending/);
+    expect(() => quantileBins([1, Number.NaN, 2], ['a', 'b', 'c'], 3)).toThrow(/score of record b \(position 1\) is NaN/);
   });
 });
 
@@ -162,6 +163,26 @@ describe('cross-domain mixing (study B)', () => {
     expect(looksLikeCode({ instruction: 'Where does the word come FROM here?', output: 'x' })).toBe(true);
   });
 
+  it('never draws a record twice when another source holds copies of code records', () => {
+    const code = codeAlpaca.slice(0, 100);
+    // A "general" source that repeats half of the code records (same content, same id) next to its own.
+    const copies = code.slice(0, 50).map((r) => ({ ...r, source: 'general', domain: 'general' as const }));
+    const general = [...copies, ...alpaca.slice(0, 60).map((r) => ({ ...r, source: 'general' }))];
+    const { records, report } = filterCrossDomain(code, { general }, { mix: { general: 0.5 } }, 'code_alpaca', undefined, 42);
+    expect(records.length).toBe(100);
+    expect(new Set(records.map((r) => r.id)).size).toBe(100);
+    expect(report.droppedDuplicates).toEqual({ general: 50 });
+    expect(report.available).toEqual({ general: 60 });
+  });
+
+  it('takes int(N·r_code) with r_code as written (1 − 0.9 is 0.1, not 0.09999999999999998)', () => {
+    const code = codeAlpaca.slice(0, 10);
+    const { report } = filterCrossDomain(code, { alpaca }, { mix: { alpaca: 0.9 } }, 'code_alpaca', undefined, 42);
+    // Python: int(10 * 0.1) == 1 and int(10 * 0.9) == 9.
+    expect(report.taken).toEqual({ code_alpaca: 1, alpaca: 9 });
+    expect(report.codeShare).toBe(0.1);
+  });
+
   it('refuses impossible mixes', () => {
     expect(() => filterCrossDomain(evol, { alpaca }, { mix: { alpaca: 0.6, b: 0.5 } }, 'evol', undefined, 1)).toThrow(/sum < 1/);
     expect(() => filterCrossDomain(evol.slice(0, 10), { alpaca }, { mix: { alpaca: 0.5 } }, 'evol', 5000, 1)).toThrow(/needs 2500 code records/);
@@ -207,5 +228,55 @@ describe('decontamination', () => {
       ]),
     );
     expect(tokens(removed[0]!.ngram).length).toBe(13);
+  });
+
+  it('finds exactly what the per-window string definition finds, fast', async () => {
+    const he = await loadBenchmark('humaneval', path.join(shared, 'HumanEval.jsonl.gz'));
+    const mbpp = await loadBenchmark('mbpp', path.join(shared, 'sanitized-mbpp.json'));
+    const problems = [...he, ...mbpp];
+    // The definition, spelled out: every window of every length joined into a string.
+    const reference = (records: readonly CanonicalRecord[], ps: readonly BenchmarkProblem[], n: number) => {
+      const index = new Map<string, BenchmarkProblem>();
+      const lengths = new Set<number>([n]);
+      for (const p of ps) {
+        const t = tokens(p.text);
+        if (t.length === 0) continue;
+        const len = Math.min(n, t.length);
+        lengths.add(len);
+        for (let i = 0; i + len <= t.length; i++) if (!index.has(t.slice(i, i + len).join(' '))) index.set(t.slice(i, i + len).join(' '), p);
+      }
+      const removed: { id: string; problem: string; ngram: string }[] = [];
+      for (const r of records) {
+        const t = tokens(`${r.instruction}\n${r.input}\n${r.output}`);
+        let hit: [string, BenchmarkProblem] | undefined;
+        for (const len of [...lengths].sort((a, b) => b - a)) {
+          for (let i = 0; i + len <= t.length && !hit; i++) {
+            const p = index.get(t.slice(i, i + len).join(' '));
+            if (p) hit = [t.slice(i, i + len).join(' '), p];
+          }
+          if (hit) break;
+        }
+        if (hit) removed.push({ id: r.id, problem: hit[1].id, ngram: hit[0] });
+      }
+      return removed;
+    };
+    const mk = (instruction: string, output: string): CanonicalRecord => ({ id: recordId(instruction, '', output), instruction, input: '', output, source: 's', domain: 'code' });
+    const leaks = problems.filter((_, i) => i % 7 === 0).map((p, i) => {
+      const t = tokens(p.text);
+      // Whole prompts, 13-word excerpts, and 12-word excerpts (too short to count unless the prompt is short).
+      const cut = i % 3 === 0 ? t : t.slice(2, 2 + (i % 3 === 1 ? 13 : 12));
+      return mk(`Please solve: ${cut.join(' ')}!`, `def f():\n    return ${i}`);
+    });
+    const records = [...leaks, ...evol.slice(0, 1000), ...codeAlpaca.slice(0, 500)];
+    for (const n of [13, 8]) {
+      const t0 = performance.now();
+      const fast = decontaminate(records, problems, n);
+      const ms = performance.now() - t0;
+      const want = reference(records, problems, n);
+      expect(fast.removed.map((r) => ({ id: r.id, problem: r.problem, ngram: r.ngram }))).toEqual(want);
+      expect(fast.kept.length + fast.removed.length).toBe(records.length);
+      expect(want.length).toBeGreaterThan(leaks.length / 2);
+      console.log(`decontaminate n=${n}: ${records.length} records in ${ms.toFixed(0)} ms, ${want.length} removed`);
+    }
   });
 });

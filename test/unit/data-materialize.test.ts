@@ -180,6 +180,8 @@ describe('materializeDataset', () => {
     const card = await json<Datacard>(dir, 'datacard.json');
     expect(card.domains.general).toBeCloseTo(Math.floor(high * 0.03) / steps.cross_domain!, 3);
     expect(card.diversity!.meanScore).toBeGreaterThan(0);
+    expect(card.decontamination).toEqual({ ngram: 13, removed: m.decontamination!.removed.length, byBenchmark: expect.any(Object), bySource: expect.any(Object) });
+    expect(await read(dir, 'datacard.md')).toContain('## Decontamination');
     console.log(`div-cross: ${JSON.stringify(steps)}, decontaminated ${m.decontamination!.removed.length}`);
   });
 });
@@ -226,6 +228,43 @@ describe('quickstart sample data', () => {
   });
 });
 
+describe('composition then cross-domain mixing', () => {
+  it('keeps the task-type shares in the card, over the classified code records', async () => {
+    const { dir } = await run('comp-cross', {
+      annotate: { task_type: { method: 'keywords' } },
+      data: { source: 'code_alpaca', filter: { composition: { groups: { algorithmic: 0.5, practical: 0.5 } }, cross_domain: { mix: { alpaca: 0.1 } } }, size: 300 },
+    });
+    const card = await json<Datacard>(dir, 'datacard.json');
+    expect(card.size).toBe(300);
+    expect(card.sources).toEqual({ alpaca: 0.1, code_alpaca: 0.9 });
+    expect(card.taskTypes!.classified).toBe(270);
+    expect(Object.values(card.taskTypes!.groups).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    expect(await read(dir, 'datacard.md')).toContain('## Task types (over the 270 classified records)');
+  });
+});
+
+describe('empty sources', () => {
+  it('names the source and its counts instead of blaming the filters', async () => {
+    const file = path.join(tmp, 'all-duplicates.jsonl');
+    await writeFile(file, '\n\n');
+    const inputs = await buildMaterializeInputs({ sources: { blank: { path: file } }, data: { source: 'blank', filter: { complexity: { keep: 'low' } } } }, 42, tmp);
+    const { buildDataset } = await import('../../src/data/materialize.js');
+    const annotators = await import('../../src/data/annotators/index.js');
+    const err = await buildDataset(inputs, annotators, { specDir: tmp, cacheDir: path.join(tmp, 'cache-empty') }).catch((e) => e);
+    expect(err.message).toMatch(/^source blank has no records to build the dataset from \(.*all-duplicates\.jsonl: 0 read, 0 malformed, 0 duplicates\)/);
+  });
+
+  it('names the filter that left no records, and why a tiny pool has an empty low tertile', async () => {
+    const file = path.join(tmp, 'two.jsonl');
+    await writeFile(file, ['{"instruction":"a","output":"b"}', '{"instruction":"c d e","output":"f"}'].join('\n'));
+    const inputs = await buildMaterializeInputs({ sources: { two: { path: file } }, data: { source: 'two', filter: { complexity: { keep: 'low' } } } }, 42, tmp);
+    const { buildDataset } = await import('../../src/data/materialize.js');
+    const annotators = await import('../../src/data/annotators/index.js');
+    const err = await buildDataset(inputs, annotators, { specDir: tmp, cacheDir: path.join(tmp, 'cache-two') }).catch((e) => e);
+    expect(err.message).toBe('the complexity step left no records of 2 (2 records cannot fill 3 quantile bins: the last bin takes them all); loosen the filters or check the sources');
+  });
+});
+
 describe('composition group names', () => {
   it('names the known groups when the spec uses an unknown one', async () => {
     const err = await run('comp-typo', {
@@ -258,5 +297,23 @@ describe('overlapForPlan', () => {
     const card = await json<Datacard>(med2.dir, 'datacard.json');
     expect(card.overlap).toHaveLength(2);
     expect(card.warnings).toHaveLength(1);
+  });
+
+  it('does not warn when the repeats of a seeded arm come out identical (the seed cannot change a 100:0 mix)', async () => {
+    const pure = { data: { source: 'evol', filter: { complexity: { keep: 'low' as const }, cross_domain: { mix: {} } } } };
+    const reps = [await run('plan-pure-r1', pure, 1), await run('plan-pure-r2', pure, 2)];
+    const other = await run('plan-pure-plain', { data: { source: 'evol', filter: { complexity: { keep: 'low' as const } } } }, 1);
+    const stages = [...reps, other].map((r, i) => ({ ...r.stage, runs: [`run${i}`] }));
+    const plan = {
+      experiment: 't', specFile: '', specDir: tmp, resultsRoot: tmp,
+      runs: ['pure/r1', 'pure/r2', 'sized'].map((name, i) => ({ id: `run${i}`, name })),
+      stages: new Map(stages.map((s) => [s.id, s])),
+    } as unknown as Plan;
+    const report = await overlapForPlan(plan);
+    const pair = (a: string, b: string) => report.pairs.find((p) => p.a.startsWith(a) && p.b.startsWith(b))!;
+    expect(pair('pure/r1', 'pure/r2')).toMatchObject({ jaccard: 1, flag: 'identical', expected: true });
+    // Another config with the same records is still a copy worth a warning.
+    expect(report.warnings).toHaveLength(2);
+    expect(report.warnings.every((w) => w.includes('"sized ['))).toBe(true);
   });
 });

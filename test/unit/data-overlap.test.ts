@@ -24,6 +24,20 @@ describe('overlapReport', () => {
     expect(overlapFor(report, 'low').map((o) => o.other)).toEqual(['medium', 'medium-copy', 'high']);
   });
 
+  it('flags, but does not warn about, repeats of one data config that come out (nearly) the same', () => {
+    const report = overlapReport([
+      { name: 'mix=0 r1', ids: ids(0, 100), sameByDesign: 'k' },
+      { name: 'mix=0 r2', ids: ids(0, 100), sameByDesign: 'k' },
+      { name: 'mix=0 r3', ids: ids(0, 95), sameByDesign: 'k' },
+    ]);
+    expect(report.pairs.map((p) => [p.flag, p.expected])).toEqual([
+      ['identical', true],
+      ['near-identical', true],
+      ['near-identical', true],
+    ]);
+    expect(report.warnings).toEqual([]);
+  });
+
   it('does not flag arms below 0.9', () => {
     const report = overlapReport([
       { name: 'a', ids: ids(0, 100) },

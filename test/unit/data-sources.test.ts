@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -10,7 +10,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AblateError, InputError } from '../../src/errors.js';
 import { recordId } from '../../src/data/records.js';
-import { hfCacheDir, isSplitFile, resolveHfFile } from '../../src/data/sources/hf.js';
+import { hfCacheDir, isSplitFile, resolveHfFile, resolveHfFiles, splitFiles } from '../../src/data/sources/hf.js';
 import { loadSource } from '../../src/data/sources/load.js';
 import { resolveSources } from '../../src/plan/ids.js';
 import { fileSha256Sync } from '../../src/util/fileHash.js';
@@ -110,6 +110,22 @@ describe('formats', () => {
     ]);
   });
 
+  it('reads a parquet file of several row groups in order, naming the row of a bad record', async () => {
+    const pq = path.join(tmp, 'groups.parquet');
+    const n = 25;
+    const buf = parquetWriteBuffer({
+      columnData: [
+        { name: 'instruction', data: Array.from({ length: n }, (_, i) => `q${i}`), type: 'STRING' },
+        { name: 'output', data: Array.from({ length: n }, (_, i) => (i === 23 ? null : `a${i}`)), type: 'STRING' },
+      ],
+      rowGroupSize: 10,
+    });
+    await writeFile(pq, new Uint8Array(buf));
+    const skipped = await loadSource('g', { path: pq, on_error: 'skip' }, opts());
+    expect(skipped.records.map((r) => r.instruction)).toEqual(Array.from({ length: n }, (_, i) => `q${i}`).filter((_, i) => i !== 23));
+    expect(skipped.stats.malformedExamples[0]).toContain('[23]');
+  });
+
   it('maps sharegpt conversations (first human → instruction, first gpt → output) and explicit fields', async () => {
     const f = path.join(tmp, 'sg.jsonl');
     await writeFile(
@@ -135,6 +151,23 @@ describe('formats', () => {
   it('honours limit', async () => {
     const { records } = await loadSource('gsm', { path: path.join(shared, 'gsm8k_train.jsonl'), format: 'gsm8k', limit: 10 }, opts());
     expect(records.length).toBe(10);
+  });
+
+  it('closes the file when it stops early (limit), plain and gzipped', async () => {
+    const openFiles = async (): Promise<string[]> => {
+      const fds = await readdir('/proc/self/fd').catch(() => [] as string[]);
+      return (await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')))).filter((t) => t.startsWith(tmp));
+    };
+    const plain = path.join(tmp, 'many.jsonl');
+    const rows = Array.from({ length: 50_000 }, (_, i) => JSON.stringify({ question: `q${i}`, answer: `a${i}` })).join('\n');
+    await writeFile(plain, rows);
+    await writeFile(`${plain}.gz`, gzipSync(rows));
+    for (const f of [plain, `${plain}.gz`]) {
+      const { records } = await loadSource('many', { path: f, format: 'gsm8k', limit: 3 }, opts());
+      expect(records.length).toBe(3);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await openFiles()).toEqual([]);
+    }
   });
 });
 
@@ -167,6 +200,15 @@ describe('malformed input', () => {
     const err = await loadSource('b', { path: f }, opts()).catch((e) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(/not a valid JSON array \(stopped after 1 records\)/);
+  });
+
+  it('names the file of a corrupt .jsonl.gz', async () => {
+    const f = path.join(tmp, 'corrupt.jsonl.gz');
+    await writeFile(f, '{"instruction":"not gzip","output":"x"}\n');
+    const err = await loadSource('z', { path: f }, opts()).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.diagnostics[0]).toMatchObject({ file: f });
+    expect(err.diagnostics[0].message).toMatch(/invalid gzip data/);
   });
 
   it('skips and counts with on_error: skip', async () => {
@@ -253,6 +295,66 @@ describe('Hugging Face datasets', () => {
       expect(err.exitCode).toBe(2);
       expect(err.message).toMatch(/answered 404/);
     });
+  });
+
+  it('reads a repository without split names as its train split (Magicoder layout), all shards of a split, resuming a partial download', async () => {
+    const served: string[] = [];
+    const files: Record<string, string> = {
+      'data-evol_instruct-decontaminated.jsonl': '{"instruction":"i0","response":"o0"}\n',
+      'sharded/data/train-00000-of-00002.jsonl': '{"instruction":"s0","response":"o"}\n',
+      'sharded/data/train-00001-of-00002.jsonl': '{"instruction":"s1","response":"o"}\n',
+      'sharded/data/test-00000-of-00001.jsonl': '{"instruction":"t","response":"o"}\n',
+    };
+    const server = http.createServer((req, res) => {
+      const url = req.url ?? '';
+      const tree = /^\/api\/datasets\/org\/(magic|sharded)\/tree\/v1\?recursive=true$/.exec(url);
+      if (tree) {
+        const prefix = tree[1] === 'sharded' ? 'sharded/' : '';
+        const paths = Object.keys(files).filter((f) => (prefix ? f.startsWith(prefix) : !f.includes('/'))).map((f) => f.slice(prefix.length));
+        res.end(JSON.stringify([{ type: 'file', path: 'README.md' }, ...paths.map((p) => ({ type: 'file', path: p }))]));
+        return;
+      }
+      const file = /^\/datasets\/org\/(magic|sharded)\/resolve\/v1\/(.*)$/.exec(url);
+      const key = file ? `${file[1] === 'sharded' ? 'sharded/' : ''}${decodeURIComponent(file[2]!)}` : '';
+      if (files[key] !== undefined) {
+        served.push(key);
+        res.end(files[key]);
+      } else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const cache = path.join(tmp, 'c-split');
+      const magic = await loadSource('evol', { hf: 'org/magic', revision: 'v1', format: 'evol-instruct' }, { specDir: tmp, hf: { cacheRoot: cache, endpoint } });
+      expect(magic.records.map((r) => r.instruction)).toEqual(['i0']);
+
+      const sharded = await loadSource('sh', { hf: 'org/sharded', revision: 'v1', format: 'evol-instruct' }, { specDir: tmp, hf: { cacheRoot: cache, endpoint } });
+      expect(sharded.records.map((r) => r.instruction)).toEqual(['s0', 's1']);
+      expect(sharded.stats.files).toHaveLength(2);
+      expect(sharded.stats.sha256).toMatch(/^[0-9a-f]{64}$/);
+      // A download interrupted after the first shard: the recorded file list brings the rest back.
+      await rm(path.join(hfCacheDir({ hf: 'org/sharded', revision: 'v1' }, cache), 'data', 'train-00001-of-00002.jsonl'));
+      served.length = 0;
+      const resumed = await resolveHfFiles({ hf: 'org/sharded', revision: 'v1' }, { cacheRoot: cache, endpoint });
+      expect(resumed.map((f) => path.basename(f))).toEqual(['train-00000-of-00002.jsonl', 'train-00001-of-00002.jsonl']);
+      expect(served).toEqual(['sharded/data/train-00001-of-00002.jsonl']);
+      // Complete now: offline from the cache.
+      const offline = await resolveHfFiles({ hf: 'org/sharded', revision: 'v1' }, { cacheRoot: cache, endpoint: 'http://127.0.0.1:1' });
+      expect(offline).toEqual(resumed);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('picks the split files of a repository listing', () => {
+    expect(splitFiles(['README.md', 'MathInstruct.json'], 'train')).toEqual(['MathInstruct.json']);
+    expect(splitFiles(['README.md', 'MathInstruct.json'], 'test')).toEqual([]);
+    expect(splitFiles(['data/train-1.parquet', 'data/train-0.parquet', 'data/test-0.parquet'], 'train')).toEqual(['data/train-0.parquet', 'data/train-1.parquet']);
+    // Files that name another split are never taken for train.
+    expect(splitFiles(['extra.jsonl', 'test.jsonl'], 'train')).toEqual([]);
   });
 
   it('recognizes split files in the usual layouts', () => {

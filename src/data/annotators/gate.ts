@@ -51,11 +51,12 @@ function formatScore(v: number): string {
 export function checkScoreGate(scores: ArrayLike<number>, gate: ScoreGateConfig = {}, what = 'complexity'): string | undefined {
   const minStd = gate.min_std ?? GATE_DEFAULTS.min_std;
   const maxModeShare = gate.max_mode_share ?? GATE_DEFAULTS.max_mode_share;
-  const s = scoreStats(scores);
-  if (s.n < GATE_MIN_RECORDS) return undefined;
-  for (let i = 0; i < s.n; i++) {
+  // A non-finite score is wrong however few records there are (only spread and shares need many).
+  for (let i = 0; i < scores.length; i++) {
     if (!Number.isFinite(scores[i]!)) return `${what} score of record ${i} is ${scores[i]} — the scorer produced a non-finite value`;
   }
+  const s = scoreStats(scores);
+  if (s.n < GATE_MIN_RECORDS) return undefined;
   if (s.std < minStd) {
     return (
       `${what} scores have standard deviation ${s.std.toExponential(2)} < gate.min_std ${minStd} over ${s.n} records ` +

@@ -8,7 +8,7 @@ import type { BinChoice } from '../../spec/types.generated.js';
  */
 export function quantileBins(scores: ArrayLike<number>, ids: readonly string[], bins: number): Int32Array {
   const n = scores.length;
-  checkFinite(scores);
+  checkFinite(scores, ids);
   const order = Array.from({ length: n }, (_, i) => i);
   order.sort((a, b) => scores[a]! - scores[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
   const slice = Math.floor(n / bins);
@@ -34,9 +34,15 @@ export function thresholdBins(scores: ArrayLike<number>, thresholds: readonly nu
   return binOf;
 }
 
-function checkFinite(scores: ArrayLike<number>): void {
+function checkFinite(scores: ArrayLike<number>, ids?: readonly string[]): void {
   for (let i = 0; i < scores.length; i++) {
-    if (!Number.isFinite(scores[i]!)) throw new AblateError(`score of record ${i} is ${scores[i]}; scores must be finite numbers`, EXIT.failed);
+    if (!Number.isFinite(scores[i]!)) {
+      const which = ids?.[i] !== undefined ? `record ${ids[i]} (position ${i})` : `record ${i}`;
+      throw new AblateError(
+        `score of ${which} is ${scores[i]}; scores must be finite numbers. The scorer or the embedding vectors produced an invalid value for it`,
+        EXIT.failed,
+      );
+    }
   }
 }
 

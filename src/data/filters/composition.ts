@@ -1,6 +1,6 @@
 import { AblateError, EXIT } from '../../errors.js';
 import type { Filter } from '../../spec/types.generated.js';
-import { deriveSeed, sampleWithoutReplacement, shuffled } from '../sample.js';
+import { drawGroups } from '../sample.js';
 
 export type CompositionFilter = NonNullable<Filter['composition']>;
 
@@ -56,7 +56,7 @@ export function filterComposition(
   cfg: CompositionFilter,
   dataSize: number | undefined,
   seed: number,
-): { kept: number[]; report: CompositionReport } {
+): { kept: number[]; report: CompositionReport; seeds: Record<string, number> } {
   const ratios = cfg.groups;
   const names = Object.keys(ratios).sort();
   const sum = names.reduce((s, k) => s + ratios[k]!, 0);
@@ -103,8 +103,6 @@ export function filterComposition(
     }
     missing = deficit;
   }
-  const picked: number[] = [];
-  for (const g of names) picked.push(...sampleWithoutReplacement(members[g]!, taken[g]!, deriveSeed(seed, 'composition', g)));
-  const kept = shuffled(picked, deriveSeed(seed, 'composition', 'shuffle'));
-  return { kept, report: { size, ratios: { ...ratios }, available, requested, taken, short, missing } };
+  const { drawn, seeds } = drawGroups(names.map((g) => ({ name: g, items: members[g]!, k: taken[g]! })), seed, 'composition');
+  return { kept: drawn, report: { size, ratios: { ...ratios }, available, requested, taken, short, missing }, seeds };
 }

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -119,36 +119,85 @@ async function download(url: string, target: string, ref: HfDatasetRef, dir: str
   }
 }
 
+/** Split names the hub recognizes in file names; a repository naming none of them has only a train split. */
+const KNOWN_SPLITS = ['train', 'test', 'validation', 'valid', 'dev', 'eval'];
+
+/**
+ * The data files of `split` among a repository's paths, sorted. As on the hub, a repository whose
+ * data files name no split at all (e.g. `data-evol_instruct-decontaminated.jsonl`) is one train split.
+ */
+export function splitFiles(repoPaths: readonly string[], split: string): string[] {
+  const data = repoPaths.filter((p) => DATA_FILE.test(p));
+  const named = data.filter((p) => isSplitFile(p, split)).sort();
+  if (named.length > 0 || split !== 'train') return named;
+  return data.some((p) => KNOWN_SPLITS.some((k) => isSplitFile(p, k))) ? [] : [...data].sort();
+}
+
+/** Written into the cache folder before a split's files are downloaded: which files make the split complete. */
+function listingFile(dir: string, split: string): string {
+  return path.join(dir, `.ablate-split-${split.replace(/[^\w.-]/g, '_')}.json`);
+}
+
+async function readListing(file: string): Promise<string[] | undefined> {
+  try {
+    const v = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The local path of a Hugging Face dataset file, downloading it once into
  * `<cache>/hf/<id>/<revision>/<file>`. A cached file is used without touching the network, so a
- * pre-populated cache works offline.
+ * pre-populated cache works offline. Without `file`, the first file of the split (see resolveHfFiles
+ * for all of them).
  */
 export async function resolveHfFile(ref: HfDatasetRef, opts: HfOptions = {}): Promise<string> {
+  if (!ref.file) return (await resolveHfFiles(ref, opts))[0]!;
+  const dir = hfCacheDir(ref, opts.cacheRoot ?? cacheRoot());
+  const target = path.join(dir, ...ref.file.split('/'));
+  if (await exists(target)) return target;
+  opts.log?.(`downloading ${ref.hf}@${ref.revision}/${ref.file}`);
+  const base = `${endpointOf(opts)}/datasets/${ref.hf}/resolve/${encodeURIComponent(ref.revision)}`;
+  await download(`${base}/${ref.file.split('/').map(encodeURIComponent).join('/')}`, target, ref, dir, opts);
+  return target;
+}
+
+/**
+ * Every data file of a dataset split (a split is often sharded: data/train-00000-of-00004.parquet ...),
+ * or just `ref.file` when given, downloaded once into the cache. The split's file list is recorded
+ * in the cache before downloading, so an interrupted download resumes instead of leaving a partial
+ * split that looks complete; a cache filled by hand (no list) is used as it is, offline.
+ */
+export async function resolveHfFiles(ref: HfDatasetRef, opts: HfOptions = {}): Promise<string[]> {
+  if (ref.file) return [await resolveHfFile(ref, opts)];
   const dir = hfCacheDir(ref, opts.cacheRoot ?? cacheRoot());
   const split = ref.split ?? 'train';
-  const base = `${endpointOf(opts)}/datasets/${ref.hf}/resolve/${encodeURIComponent(ref.revision)}`;
-  if (ref.file) {
-    const target = path.join(dir, ...ref.file.split('/'));
-    if (await exists(target)) return target;
-    opts.log?.(`downloading ${ref.hf}@${ref.revision}/${ref.file}`);
-    await download(`${base}/${ref.file.split('/').map(encodeURIComponent).join('/')}`, target, ref, dir, opts);
-    return target;
-  }
-  const cached = (await listFiles(dir)).filter((f) => isSplitFile(f, split)).sort();
-  if (cached[0]) return path.join(dir, ...cached[0].split('/'));
-  const treeUrl = `${endpointOf(opts)}/api/datasets/${ref.hf}/tree/${encodeURIComponent(ref.revision)}?recursive=true`;
-  const res = await get(treeUrl, ref, dir, opts);
-  const tree = (await res.json()) as { type?: string; path?: string }[];
-  const files = tree
-    .filter((e) => e.type === 'file' && typeof e.path === 'string' && isSplitFile(e.path, split))
-    .map((e) => e.path as string)
-    .sort();
-  if (!files[0]) {
-    throw new AblateError(
-      `Hugging Face dataset ${ref.hf}@${ref.revision} has no data file for split "${split}"; name one with \`file:\`.`,
-      EXIT.usage,
+  const listing = listingFile(dir, split);
+  let files = await readListing(listing);
+  if (!files) {
+    const cached = splitFiles(await listFiles(dir), split);
+    if (cached.length > 0) return cached.map((f) => path.join(dir, ...f.split('/')));
+    const treeUrl = `${endpointOf(opts)}/api/datasets/${ref.hf}/tree/${encodeURIComponent(ref.revision)}?recursive=true`;
+    const res = await get(treeUrl, ref, dir, opts);
+    const tree = (await res.json()) as { type?: string; path?: string }[];
+    files = splitFiles(
+      tree.filter((e) => e.type === 'file' && typeof e.path === 'string').map((e) => e.path as string),
+      split,
     );
+    if (files.length === 0) {
+      throw new AblateError(
+        `Hugging Face dataset ${ref.hf}@${ref.revision} has no data file for split "${split}"; name one with \`file:\`.`,
+        EXIT.usage,
+      );
+    }
+    await mkdir(dir, { recursive: true });
+    const tmp = `${listing}.tmp-${process.pid}`;
+    await writeFile(tmp, `${JSON.stringify(files)}\n`);
+    await rename(tmp, listing);
   }
-  return resolveHfFile({ ...ref, file: files[0] }, opts);
+  const out: string[] = [];
+  for (const f of files) out.push(await resolveHfFile({ ...ref, file: f }, opts));
+  return out;
 }

@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AblateError, EXIT, InputError, type Diagnostic } from '../../errors.js';
 import { dedupRecords, recordId, type CanonicalRecord, type Domain } from '../records.js';
-import { resolveHfFile, type HfOptions } from './hf.js';
+import { resolveHfFiles, type HfOptions } from './hf.js';
+import { sha256 } from '../../util/hash.js';
 import { fieldMapping, mapFields } from './presets.js';
 import { readRawRecords, type RecordLocation } from './readers.js';
 
@@ -12,9 +13,11 @@ import type { ResolvedSource } from '../../plan/ids.js';
 
 export interface SourceStats {
   name: string;
-  /** The file actually read (absolute). */
+  /** The file actually read (absolute); the first one when a Hugging Face split has several. */
   file: string;
-  /** Content hash of that file. */
+  /** All files read, in order, when there are several (a sharded Hugging Face split). */
+  files?: string[];
+  /** Content hash of that file (of the files' hashes, one per line, when there are several). */
   sha256: string;
   hf?: { id: string; revision: string; split: string };
   format: string;
@@ -57,20 +60,23 @@ export async function loadSource(
   src: ResolvedSource,
   opts: LoadOptions,
 ): Promise<{ records: CanonicalRecord[]; stats: SourceStats }> {
-  let file: string;
+  let files: string[];
   if (src.absPath || src.path) {
-    file = src.absPath ?? path.resolve(opts.specDir, src.path!);
+    files = [src.absPath ?? path.resolve(opts.specDir, src.path!)];
   } else if (src.hf) {
     if (!src.revision) throw new AblateError(`sources.${name}: a Hugging Face source needs \`revision\``, EXIT.usage);
-    file = await resolveHfFile({ hf: src.hf, revision: src.revision, split: src.split, file: src.file }, { log: opts.log, ...opts.hf });
+    files = await resolveHfFiles({ hf: src.hf, revision: src.revision, split: src.split, file: src.file }, { log: opts.log, ...opts.hf });
   } else {
     throw new AblateError(`sources.${name}: needs \`path\` or \`hf\``, EXIT.usage);
   }
-  try {
-    await stat(file);
-  } catch {
-    throw new AblateError(`sources.${name}: data file not found: ${file}`, EXIT.usage);
+  for (const file of files) {
+    try {
+      await stat(file);
+    } catch {
+      throw new AblateError(`sources.${name}: data file not found: ${file}`, EXIT.usage);
+    }
   }
+  const file = files[0]!;
   const format = src.format ?? 'alpaca';
   const domain: Domain = src.domain ?? 'code';
   const mapping = fieldMapping(format, src.fields);
@@ -85,35 +91,37 @@ export async function loadSource(
     if (policy === 'fail') diagnostics.push(d);
     else if (examples.length < MAX_EXAMPLES) examples.push(`${d.file}:${d.line}:${d.col}: ${d.path ? `${d.path}: ` : ''}${d.message}`);
   };
-  for await (const item of readRawRecords(file)) {
-    read++;
-    if ('parseError' in item) {
-      problem({ ...where(file, item.loc), message: item.parseError });
-    } else {
-      const m = mapFields(item.value, mapping);
-      if ('field' in m) {
-        problem({ ...where(file, item.loc, m.field || undefined), message: m.message });
+  reading: for (const part of files) {
+    for await (const item of readRawRecords(part)) {
+      read++;
+      if ('parseError' in item) {
+        problem({ ...where(part, item.loc), message: item.parseError });
       } else {
-        const rec: CanonicalRecord = {
-          id: recordId(m.instruction, m.input, m.output),
-          instruction: m.instruction,
-          input: m.input,
-          output: m.output,
-          source: name,
-          domain,
-        };
-        if (m.complexity !== undefined) rec.complexity = m.complexity;
-        if (m.task_type !== undefined) rec.task_type = m.task_type;
-        records.push(rec);
+        const m = mapFields(item.value, mapping);
+        if ('field' in m) {
+          problem({ ...where(part, item.loc, m.field || undefined), message: m.message });
+        } else {
+          const rec: CanonicalRecord = {
+            id: recordId(m.instruction, m.input, m.output),
+            instruction: m.instruction,
+            input: m.input,
+            output: m.output,
+            source: name,
+            domain,
+          };
+          if (m.complexity !== undefined) rec.complexity = m.complexity;
+          if (m.task_type !== undefined) rec.task_type = m.task_type;
+          records.push(rec);
+        }
       }
+      if (diagnostics.length >= MAX_DIAGNOSTICS) break reading;
+      if (src.limit !== undefined && records.length >= src.limit) break reading;
     }
-    if (diagnostics.length >= MAX_DIAGNOSTICS) break;
-    if (src.limit !== undefined && records.length >= src.limit) break;
   }
   if (diagnostics.length > 0) {
     const last = diagnostics[diagnostics.length - 1]!;
     if (diagnostics.length >= MAX_DIAGNOSTICS) {
-      diagnostics.push({ file, line: 0, col: 0, message: `stopped after ${MAX_DIAGNOSTICS} problems` });
+      diagnostics.push({ file: last.file, line: 0, col: 0, message: `stopped after ${MAX_DIAGNOSTICS} problems` });
     }
     diagnostics.push({
       file: last.file,
@@ -128,7 +136,7 @@ export async function loadSource(
   const stats: SourceStats = {
     name,
     file,
-    sha256: src.sha256 ?? (await fileSha256(file)),
+    sha256: src.sha256 ?? (files.length === 1 ? await fileSha256(file) : sha256((await Promise.all(files.map(fileSha256))).join('\n'))),
     format,
     domain,
     read,
@@ -137,6 +145,7 @@ export async function loadSource(
     duplicates,
     records: unique.length,
   };
+  if (files.length > 1) stats.files = files;
   if (src.hf) stats.hf = { id: src.hf, revision: src.revision!, split: src.split ?? 'train' };
   opts.log?.(`source ${name}: ${read} read, ${malformed} malformed, ${duplicates} duplicates, ${unique.length} records`);
   return { records: unique, stats };

@@ -19,9 +19,6 @@ export interface RecordLocation {
 /** One raw record, or a record-level problem the caller may skip (a bad JSONL line). */
 export type RawItem = { value: unknown; loc: RecordLocation } | { parseError: string; loc: RecordLocation };
 
-/** Rows read from a parquet file per chunk, so memory stays bounded on large files. */
-const PARQUET_CHUNK_ROWS = 10_000;
-
 export function detectFormat(file: string): { format: FileFormat; gzip: boolean } {
   const lower = file.toLowerCase();
   const gzip = lower.endsWith('.gz');
@@ -42,32 +39,50 @@ export function detectFormat(file: string): { format: FileFormat; gzip: boolean 
   return { format, gzip };
 }
 
+/** The error for a data file that does not exist, or undefined when `e` is about something else. */
+function missingFile(file: string, e: unknown): AblateError | undefined {
+  return (e as { code?: string } | null)?.code === 'ENOENT' ? new AblateError(`data file not found: ${file}`, 2) : undefined;
+}
+
 function openText(file: string, gzip: boolean): Readable {
   const raw = createReadStream(file);
   if (!gzip) return raw;
   const gunzip = createGunzip();
   // Errors of the file stream (ENOENT) must reach the consumer of the gunzip stream.
   raw.on('error', (e) => gunzip.destroy(e));
+  // ...and a consumer that stops early must close the file, not just the gunzip stream.
+  gunzip.on('close', () => raw.destroy());
   return raw.pipe(gunzip);
 }
 
 async function* readJsonl(file: string, gzip: boolean): AsyncGenerator<RawItem> {
-  const lines = createInterface({ input: openText(file, gzip), crlfDelay: Infinity });
+  const input = openText(file, gzip);
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   let index = 0;
-  for await (const raw of lines) {
-    line++;
-    // A byte-order mark (editors on Windows write one) is not part of the first JSON value.
-    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      yield { parseError: `invalid JSON: ${(e as Error).message}`, loc: { line, index: index++ } };
-      continue;
+  // Closing readline does not close its input: a reader stopped early (limit, too many errors)
+  // would keep the file open until garbage collection.
+  try {
+    for await (const raw of lines) {
+      line++;
+      // A byte-order mark (editors on Windows write one) is not part of the first JSON value.
+      const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        yield { parseError: `invalid JSON: ${(e as Error).message}`, loc: { line, index: index++ } };
+        continue;
+      }
+      yield { value, loc: { line, index: index++ } };
     }
-    yield { value, loc: { line, index: index++ } };
+  } catch (e) {
+    const zlib = gzip && /^Z_/.test(String((e as { code?: unknown }).code ?? ''));
+    throw missingFile(file, e) ?? (zlib ? new InputError([{ file, line, col: 0, message: `invalid gzip data: ${(e as Error).message}` }]) : e);
+  } finally {
+    lines.close();
+    input.destroy();
   }
 }
 
@@ -89,7 +104,8 @@ async function* readJsonArray(file: string, gzip: boolean): AsyncGenerator<RawIt
 }
 
 function jsonSyntaxError(file: string, index: number, e: Error & { code?: string }): Error {
-  if (e.code === 'ENOENT') return new AblateError(`data file not found: ${file}`, 2);
+  const missing = missingFile(file, e);
+  if (missing) return missing;
   return new InputError([
     {
       file,
@@ -109,27 +125,30 @@ async function* readCsv(file: string, gzip: boolean): AsyncGenerator<RawItem> {
       yield { value: row.record, loc: { line: row.info.lines, index: index++ } };
     }
   } catch (e) {
-    const err = e as Error & { code?: string; lines?: number };
-    if (err.code === 'ENOENT') throw new AblateError(`data file not found: ${file}`, 2);
-    throw new InputError([{ file, line: err.lines ?? 0, col: 0, message: `invalid CSV: ${err.message}` }]);
+    const err = e as Error & { lines?: number };
+    throw missingFile(file, e) ?? new InputError([{ file, line: err.lines ?? 0, col: 0, message: `invalid CSV: ${err.message}` }]);
   }
 }
 
 async function* readParquet(file: string): AsyncGenerator<RawItem> {
   let buffer;
-  let rows: number;
+  let metadata;
   try {
     buffer = await asyncBufferFromFile(file);
-    const meta = await parquetMetadataAsync(buffer);
-    rows = Number(meta.num_rows);
+    metadata = await parquetMetadataAsync(buffer);
   } catch (e) {
-    const err = e as Error & { code?: string };
-    if (err.code === 'ENOENT') throw new AblateError(`data file not found: ${file}`, 2);
-    throw new InputError([{ file, line: 0, col: 0, message: `invalid parquet file: ${err.message}` }]);
+    throw missingFile(file, e) ?? new InputError([{ file, line: 0, col: 0, message: `invalid parquet file: ${(e as Error).message}` }]);
   }
-  for (let start = 0; start < rows; start += PARQUET_CHUNK_ROWS) {
-    const chunk = await parquetReadObjects({ file: buffer, rowStart: start, rowEnd: Math.min(rows, start + PARQUET_CHUNK_ROWS) });
-    for (let i = 0; i < chunk.length; i++) yield { value: chunk[i], loc: { index: start + i } };
+  // One row group at a time: a group's column chunks are decoded whole anyway, so reading it in
+  // smaller row ranges would decode it again for every range without saving memory.
+  let start = 0;
+  for (const group of metadata.row_groups) {
+    const end = start + Number(group.num_rows);
+    if (end > start) {
+      const rows = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end });
+      for (let i = 0; i < rows.length; i++) yield { value: rows[i], loc: { index: start + i } };
+    }
+    start = end;
   }
 }
 
