@@ -60,7 +60,7 @@ export interface Source {
    */
   split?: string;
   /**
-   * File inside the Hugging Face dataset repository to read (default: the split's first data file).
+   * File inside the Hugging Face dataset repository to read (default: every data file of the split).
    */
   file?: string;
   /**
