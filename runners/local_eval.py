@@ -22,6 +22,8 @@ import concurrent.futures
 import gzip
 import json
 import os
+import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -41,6 +43,7 @@ def parse_args(argv=None):
     source.add_argument("--completions", help="score these completions (.jsonl of {task_id, completion})")
     source.add_argument("--canonical", action="store_true", help="score the problems' canonical solutions")
     p.add_argument("--adapter", default=None, help="LoRA adapter folder (peft) applied to --model")
+    p.add_argument("--revision", default=None, help="hub revision of --model (the one the adapter was trained on)")
     p.add_argument("--limit", type=int, default=None, help="only the first N problems")
     p.add_argument("--max-new-tokens", type=int, default=128)
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per problem's test run")
@@ -81,16 +84,16 @@ def log(message):
     print(message, flush=True)
 
 
-def load_model(model_dir, adapter_dir):
+def load_model(model_dir, adapter_dir, revision=None):
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     # LLaMA-Factory saves the tokenizer next to the adapter; it may carry added tokens.
     tokenizer_dir = adapter_dir if adapter_dir and os.path.isfile(os.path.join(adapter_dir, "tokenizer_config.json")) else model_dir
-    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir, **({"revision": revision} if tokenizer_dir == model_dir and revision else {}))
     device = "cuda" if torch.cuda.is_available() else "cpu"
     dtype = torch.bfloat16 if device == "cuda" else torch.float32
-    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype)
+    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype, **({"revision": revision} if revision else {}))
     if adapter_dir:
         from peft import PeftModel
 
@@ -100,11 +103,26 @@ def load_model(model_dir, adapter_dir):
     return tokenizer, model, device
 
 
+def completion_text(tokenizer, prompt_ids, output_ids):
+    """The generated continuation as text.
+
+    Decoding the new tokens on their own drops a leading space with SentencePiece tokenizers (Llama,
+    CodeLlama: a continuation starting "▁▁▁▁return" decodes to "   return"), which breaks the
+    indentation of the function body. So decode prompt + continuation and cut off the decoded prompt,
+    as the bigcode harness does.
+    """
+    prompt_text = tokenizer.decode(prompt_ids, skip_special_tokens=True)
+    full_text = tokenizer.decode(output_ids, skip_special_tokens=True)
+    if full_text.startswith(prompt_text):
+        return full_text[len(prompt_text):]
+    return tokenizer.decode(output_ids[len(prompt_ids):], skip_special_tokens=True)
+
+
 def generate(problems, args):
     import torch
 
     torch.manual_seed(args.seed)
-    tokenizer, model, device = load_model(args.model, args.adapter)
+    tokenizer, model, device = load_model(args.model, args.adapter, args.revision)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     completions = {}
     for i, problem in enumerate(problems):
@@ -116,33 +134,91 @@ def generate(problems, args):
                 do_sample=False,
                 pad_token_id=pad_id,
             )
-        new_tokens = output[0][encoded["input_ids"].shape[1]:]
-        text = tokenizer.decode(new_tokens, skip_special_tokens=True)
+        text = completion_text(tokenizer, encoded["input_ids"][0].tolist(), output[0].tolist())
         completions[problem["task_id"]] = truncate(text)
         log(f"generated {i + 1}/{len(problems)} {problem['task_id']}")
     return completions
 
 
+# Limits of a test program: address space (runaway allocations), file size (runaway output), no core files.
+MEMORY_LIMIT = 8 << 30
+FILE_SIZE_LIMIT = 64 << 20
+
+# Runs a test program (argv: program, nonce, memory and file-size limits) with those limits and no network,
+# then prints the nonce: a program counts as passed only when it ran to its end. An exit code of 0
+# alone is not enough, since `sys.exit(0)`, `exit()` or `os._exit(0)` in a completion would end the
+# program before its tests ran. Not a security boundary: it keeps honest mistakes from passing
+# or from reaching the network.
+GUARD = r"""
+import resource, runpy, socket, sys
+path, nonce, memory, file_size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+sys.argv = [path]
+for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_FSIZE, file_size), (resource.RLIMIT_CORE, 0)):
+    try:
+        resource.setrlimit(limit, (value, value))
+    except (ValueError, OSError):
+        pass
+def _offline(*args, **kwargs):
+    raise OSError("network access is disabled while tests run")
+class _OfflineSocket(socket.socket):
+    connect = connect_ex = bind = sendto = sendmsg = _offline
+socket.socket = _OfflineSocket
+socket.create_connection = socket.getaddrinfo = socket.gethostbyname = _offline
+del path, memory, file_size, limit, value
+runpy.run_path(sys.argv[0], run_name="__main__")
+sys.stdout.flush()
+sys.stdout.write("\n" + nonce + "\n")
+sys.stdout.flush()
+"""
+
+
+def test_program(problem, completion):
+    return problem["prompt"] + completion + "\n" + problem["test"] + "\n" + f"check({problem['entry_point']})\n"
+
+
 def run_test(problem, completion, timeout):
-    """pass | fail | timeout for one problem, run in a fresh interpreter in an empty folder."""
-    program = problem["prompt"] + completion + "\n" + problem["test"] + "\n" + f"check({problem['entry_point']})\n"
-    with tempfile.TemporaryDirectory(prefix="ablate-local-eval-") as tmp:
+    """pass | fail | timeout for one problem, run in a fresh interpreter in an empty folder.
+
+    The program runs in a session of its own: on a timeout the whole process group is killed, so
+    processes it started do not outlive it (or hold the evaluation up).
+    """
+    nonce = secrets.token_hex(16)
+    with tempfile.TemporaryDirectory(prefix="ablate-local-eval-", ignore_cleanup_errors=True) as tmp:
         path = os.path.join(tmp, "program.py")
         with open(path, "w", encoding="utf-8") as f:
-            f.write(program)
-        try:
-            done = subprocess.run(
-                [sys.executable, path],
+            f.write(test_program(problem, completion))
+        out_path = os.path.join(tmp, "stdout.txt")
+        with open(out_path, "wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", GUARD, path, nonce, str(MEMORY_LIMIT), str(FILE_SIZE_LIMIT)],
                 cwd=tmp,
                 stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
+                stdout=out,
                 stderr=subprocess.DEVNULL,
-                timeout=timeout,
-                env={"PATH": os.environ.get("PATH", ""), "PYTHONHASHSEED": "0"},
+                env={"PATH": os.environ.get("PATH", ""), "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"},
+                start_new_session=True,
             )
-        except subprocess.TimeoutExpired:
+            try:
+                returncode = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                returncode = None
+            finally:
+                kill_group(proc)
+        if returncode is None:
             return "timeout"
-    return "pass" if done.returncode == 0 else "fail"
+        with open(out_path, "rb") as f:
+            f.seek(max(0, os.path.getsize(out_path) - 256))
+            tail = f.read().decode("utf-8", "replace")
+    return "pass" if returncode == 0 and tail.rstrip().endswith(nonce) else "fail"
+
+
+def kill_group(proc):
+    """Kills the test program's process group (it and whatever it started) and reaps it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
 
 
 def write_atomic(path, text):

@@ -16,7 +16,9 @@ where `passed` is the first sample's outcome and `n_passed` counts passing sampl
 import argparse
 import json
 import os
+import shutil
 import sys
+import tempfile
 
 
 def parse_args(argv=None):
@@ -54,6 +56,38 @@ def sample_passed(metrics):
     return float(value) >= 1.0 - 1e-9
 
 
+# Tasks whose metric scores generations by their position in the full dataset, from its own copy of
+# the dataset (codeparrot/apps_metric): a single problem's samples cannot be scored apart from the rest.
+POSITIONAL_METRIC_PREFIXES = ("apps-",)
+
+
+def one_problem_view(dataset, index):
+    """The dataset reduced to problem `index`, of the same kind (a datasets.Dataset keeps .select)."""
+    if hasattr(dataset, "select"):
+        return dataset.select([index])
+    return [dataset[index]]
+
+
+def score_sample(task, view, sample, reference, scratch):
+    """One sample's verdict with the harness's own process_results.
+
+    Several tasks read the task's dataset inside process_results by position (the i-th generation is
+    taken for the i-th document: MultiPL-E, HumanEvalPack's diff prompts, santacoder_fim), and
+    MultiPL-E averages every *.results.json found in tempfile.gettempdir() - which the harness run
+    itself has filled with all problems' results. So the task sees a one-problem dataset and a
+    fresh, empty temp folder for each call.
+    """
+    task.get_dataset = lambda: view
+    previous = tempfile.tempdir
+    tempfile.tempdir = tempfile.mkdtemp(prefix="sample-", dir=scratch)
+    try:
+        return sample_passed(task.process_results([[sample]], [reference]))
+    finally:
+        shutil.rmtree(tempfile.tempdir, ignore_errors=True)
+        tempfile.tempdir = previous
+        del task.get_dataset  # the class's own method again
+
+
 def write_atomic(path, data):
     tmp = f"{path}.tmp-{os.getpid()}"
     with open(tmp, "w") as f:
@@ -70,6 +104,11 @@ def main(argv=None):
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from bigcode_eval import tasks  # noqa: E402 (import from the harness folder given above)
 
+    if args.task.startswith(POSITIONAL_METRIC_PREFIXES):
+        raise SystemExit(
+            f"per-problem outcomes cannot be recovered for {args.task}: its metric scores generations by their"
+            " position in the whole dataset; evaluate it with the harness alone"
+        )
     task = tasks.get_task(args.task, args)
     dataset = task.get_dataset()
     with open(args.generations) as f:
@@ -79,19 +118,24 @@ def main(argv=None):
 
     problems = []
     n_samples = max((len(g) for g in generations), default=0)
-    for offset, samples in enumerate(generations):
-        index = args.limit_start + offset
-        doc = dataset[index]
-        reference = task.get_reference(doc)
-        verdicts = [sample_passed(task.process_results([[sample]], [reference])) for sample in samples]
-        problems.append(
-            {
-                "id": problem_id(args.task, doc, index),
-                "passed": bool(verdicts and verdicts[0]),
-                "n_passed": sum(verdicts),
-            }
-        )
-        print(f"scored {offset + 1}/{len(generations)} {problems[-1]['id']}: {'pass' if problems[-1]['passed'] else 'fail'}", flush=True)
+    scratch = tempfile.mkdtemp(prefix="ablate-score-")
+    try:
+        for offset, samples in enumerate(generations):
+            index = args.limit_start + offset
+            doc = dataset[index]
+            reference = task.get_reference(doc)
+            view = one_problem_view(dataset, index)
+            verdicts = [score_sample(task, view, sample, reference, scratch) for sample in samples]
+            problems.append(
+                {
+                    "id": problem_id(args.task, doc, index),
+                    "passed": bool(verdicts and verdicts[0]),
+                    "n_passed": sum(verdicts),
+                }
+            )
+            print(f"scored {offset + 1}/{len(generations)} {problems[-1]['id']}: {'pass' if problems[-1]['passed'] else 'fail'}", flush=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
     write_atomic(args.out, {"task": args.task, "n_samples": n_samples, "metric": "pass@1", "problems": problems})
     return 0

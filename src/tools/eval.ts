@@ -160,7 +160,7 @@ export function trainedModel(trainDir: string, train: Train, specDir: string, en
   const finetuning = train.finetuning ?? 'lora';
   if (finetuning === 'full' || finetuning === 'freeze') return { base, merged: path.join(trainDir, OUTPUT_SUBDIR) };
   if (train.merge) return { base, merged: path.join(trainDir, MERGED_SUBDIR) };
-  return { base, adapter: path.join(trainDir, OUTPUT_SUBDIR) };
+  return { base, adapter: path.join(trainDir, OUTPUT_SUBDIR), ...(train.revision ? { revision: train.revision } : {}) };
 }
 
 /**
@@ -436,6 +436,16 @@ export async function preflightEvalTools(plan: Plan, env: NodeJS.ProcessEnv = pr
       else if (!existsSync(path.join(inv.harness, 'main.py'))) problems.add(`bigcode: ${inv.harness} is not a bigcode-evaluation-harness clone (no main.py)`);
       const accelerate = path.join(path.dirname(inv.python), 'accelerate');
       if (!existsSync(accelerate)) problems.add(`bigcode: no ${accelerate}; set ABLATE_BIGCODE_PYTHON to the python of the env where the harness is installed (pip install -e . in the clone)`);
+    }
+    if (inv.tool === 'evalplus' && existsSync(inv.python)) {
+      // A missing managed env is installed next; a user's env (ABLATE_PYTHON_ENV) may lack EvalPlus.
+      const key = `evalplus\0${inv.python}`;
+      let job = checkedImports.get(key);
+      if (!job) {
+        job = execa(inv.python, ['-c', 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spec("evalplus") else 1)'], { reject: false }).then((r) => r.exitCode === 0, () => false);
+        checkedImports.set(key, job);
+      }
+      if (!(await job)) problems.add(`evalplus: ${inv.python} cannot import evalplus; \`${inv.python} -m pip install evalplus==0.3.1\` (the pinned version), or unset ABLATE_PYTHON_ENV and run \`ablate tools install\``);
     }
     if (inv.tool === 'livecodebench') {
       let job = checkedImports.get(inv.python);

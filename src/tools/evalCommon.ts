@@ -16,6 +16,8 @@ export interface EvalModel {
   adapter?: string;
   /** Merged full-weights folder, when the train stage merged (or trained fully). */
   merged?: string;
+  /** Hub revision of `base` (train.revision): an adapter belongs on the weights it was trained on. */
+  revision?: string;
 }
 
 /** Everything one evaluation (one tool, one task, one model) needs; paths are absolute. */

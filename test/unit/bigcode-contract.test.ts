@@ -100,6 +100,37 @@ describe.skipIf(!python)('contract: bigcode harness adapter against the stand-in
     ]);
   });
 
+  it('contract: tasks that score by dataset position in a shared temp folder (MultiPL-E) are recovered per problem', async () => {
+    // multiple.py takes the i-th generation for the i-th document of get_dataset() and averages every
+    // *.results.json in tempfile.gettempdir(), which the harness run (same private TMPDIR) has filled.
+    const outDir = path.join(work, 'eval-multiple');
+    const inv = invocation(outDir, { task: 'multiple-py', limit: 4 });
+    const [launch, score] = bigcodeSteps(inv);
+    mkdirSync(launch!.env.TMPDIR!, { recursive: true });
+    const stepEnv = { ...env, ABLATE_STANDIN_TASKS: 'humaneval,multiple-py' };
+    const run = await execa(python as string, [path.join(standin, 'main.py'), ...bigcodeArgs(inv)], { cwd: outDir, env: { ...stepEnv, ...launch!.env }, reject: false });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const scored = await execa(python as string, score!.argv.slice(1), { cwd: outDir, env: { ...stepEnv, ...score!.env }, reject: false });
+    expect(scored.exitCode, scored.stderr).toBe(0);
+    const result = bigcodeResult({
+      task: 'multiple-py',
+      metricsJson: JSON.parse(readFileSync(path.join(outDir, BIGCODE_FILES.metrics), 'utf8')),
+      perProblemJson: JSON.parse(readFileSync(path.join(outDir, BIGCODE_FILES.perProblem), 'utf8')),
+    });
+    expect(result.metrics['pass@1']).toBe(0.5);
+    expect(result.problems.map((p) => p.passed)).toEqual([true, false, true, false]);
+    expect(bigcodeConsistencyWarning(result)).toBeUndefined();
+  });
+
+  it('contract: score_generations.py refuses APPS (its metric scores by position in the whole dataset)', async () => {
+    const outDir = path.join(work, 'eval-apps');
+    const inv = invocation(outDir, { task: 'apps-interview' });
+    const [, score] = bigcodeSteps(inv);
+    const scored = await execa(python as string, score!.argv.slice(1), { cwd: outDir, env, reject: false });
+    expect(scored.exitCode).not.toBe(0);
+    expect(scored.stderr).toContain('per-problem outcomes cannot be recovered for apps-interview');
+  });
+
   it('contract: list_bigcode_tasks.py reads ALL_TASKS from a harness folder', async () => {
     const listed = await execa(python as string, [path.join(repoRoot, 'runners/list_bigcode_tasks.py'), standin], { env });
     expect(JSON.parse(listed.stdout)).toMatchObject({ tasks: ['humaneval'], stubbed: [] });

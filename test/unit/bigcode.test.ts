@@ -58,6 +58,13 @@ describe('checkBigcodeTasks', () => {
     expect(checkBigcodeTasks(['humaneval,mbpp'])[0]?.suggestion).toContain('[humaneval, mbpp]');
   });
 
+  it('refuses APPS at validation: its metric cannot score single problems, so no per-problem outcomes', () => {
+    for (const task of ['apps-interview', 'apps-competition', 'apps-introductory']) {
+      const [issue] = checkBigcodeTasks([task]);
+      expect(issue?.message).toContain(`per-problem outcomes cannot be recovered for '${task}'`);
+    }
+  });
+
   it('asks for a prompt format for HumanEvalPack tasks', () => {
     expect(checkBigcodeTasks(['humanevalsynthesize-python'])[0]?.suggestion).toContain('eval.args.prompt');
     expect(checkBigcodeTasks(['humanevalsynthesize-python'], { prompt: 'instruct' })).toEqual([]);
@@ -99,6 +106,15 @@ describe('bigcodeArgs', () => {
       '--n_samples', '1',
       '--precision', 'bf16',
     ]);
+  });
+
+  it('loads the base at the revision the adapter was trained on (train.revision); merged weights need none', () => {
+    const withRevision = bigcodeArgs(inv({ model: { base: 'org/base', adapter: '/t/output', revision: 'v1.1' } }));
+    expect(withRevision.slice(0, 6)).toEqual(['--model', 'org/base', '--peft_model', '/t/output', '--revision', 'v1.1']);
+    expect(withRevision.filter((a) => a === '--revision')).toHaveLength(1);
+    expect(bigcodeArgs(inv({ model: { base: 'org/base', merged: '/t/merged', revision: 'v1.1' } }))).not.toContain('--revision');
+    // An explicit eval.args.revision is the user's choice and is passed once.
+    expect(bigcodeArgs(inv({ model: { base: 'org/base', adapter: '/t/output', revision: 'v1.1' }, args: { revision: 'main' } })).filter((a) => a === '--revision' || a === 'v1.1' || a === 'main')).toEqual(['--revision', 'main']);
   });
 
   it('uses the merged folder as --model and renders flags per argparse action', () => {

@@ -65,6 +65,17 @@ describe('EvalPlus', () => {
     expect(mbpp?.env.MBPP_OVERRIDE_PATH).toBe('/r/stages/eval/e1/problems.jsonl');
   });
 
+  it('passes the dataset version to evaluate too (evaluate(version=...) picks the tests it scores against)', () => {
+    // MBPP+ honours the version in both commands (0.3.1 data/mbpp.py); codegen alone would score v0.1.0 samples against the default tests.
+    const [codegen, evaluate] = evalplusSteps(inv('evalplus', { task: 'mbpp', args: { version: 'v0.1.0', base_only: true } }));
+    expect(codegen?.argv.join(' ')).toContain('--version v0.1.0');
+    expect(evaluate?.argv.slice(3)).toEqual([
+      '--dataset', 'mbpp',
+      '--samples', '/r/stages/eval/e1/evalplus_results/mbpp/r--stages--train--t1--merged_hf_temp_0.0.jsonl',
+      '--base_only', 'True', '--version', 'v0.1.0',
+    ]);
+  });
+
   it('needs merged weights', () => {
     expect(() => evalplusSteps(inv('evalplus', { model: { base: '/b', adapter: '/a' } }))).toThrow(/train.merge: true/);
   });
@@ -77,6 +88,15 @@ describe('EvalPlus', () => {
       'eval.args.foo is not an EvalPlus codegen/evaluate argument ablate passes',
     ]);
     expect(checkEvalplusTasks(['humaneval'], { limit: 5 })[0]?.message).toContain('local problem file');
+  });
+
+  it('catches settings EvalPlus 0.3.1 accepts and then fails on or ignores', () => {
+    // data/mbpp.py: assert mini is False (raised by evaluate, after all generation is done).
+    expect(checkEvalplusTasks(['mbpp'], { args: { mini: true } })[0]?.message).toContain('no mini MBPP+');
+    expect(checkEvalplusTasks(['humaneval'], { args: { mini: true } })).toEqual([]);
+    // data/humaneval.py loads HUMANEVAL_PLUS_VERSION whatever version says.
+    expect(checkEvalplusTasks(['humaneval'], { args: { version: 'v0.1.9' } })[0]?.message).toContain('ignores the version for humaneval');
+    expect(checkEvalplusTasks(['mbpp'], { args: { version: 'v0.1.0' } })).toEqual([]);
   });
 
   it('parses eval_results.json per problem, base and plus', () => {
@@ -167,6 +187,11 @@ describe('local evaluator', () => {
       '--limit', '3', '--max-new-tokens', '128', '--timeout', '10', '--workers', '2', '--seed', '0',
     ]);
     expect(step?.env.PYTHONUNBUFFERED).toBe('1');
+  });
+
+  it('loads the base at the revision the adapter was trained on', () => {
+    const [step] = localSteps(inv('local', { task: 'q', model: { base: 'org/m', adapter: '/a', revision: 'v2' }, problems: '/p.jsonl' }));
+    expect(step?.argv.join(' ')).toContain('--model org/m --adapter /a --revision v2');
   });
 
   it('checks the problem file and arguments', () => {

@@ -59,6 +59,9 @@ describe('trainedModel', () => {
     expect(trainedModel('/t', { model: './m' }, '/spec')).toEqual({ base: '/spec/m', adapter: '/t/output' });
     expect(trainedModel('/t', { model: 'org/model', merge: true }, '/spec')).toEqual({ base: 'org/model', merged: '/t/merged' });
     expect(trainedModel('/t', { model: 'org/model', finetuning: 'full' }, '/spec')).toEqual({ base: 'org/model', merged: '/t/output' });
+    // An adapter is applied to the base at the revision it was trained on; merged weights carry it already.
+    expect(trainedModel('/t', { model: 'org/model', revision: 'v1.1' }, '/spec')).toEqual({ base: 'org/model', adapter: '/t/output', revision: 'v1.1' });
+    expect(trainedModel('/t', { model: 'org/model', revision: 'v1.1', merge: true }, '/spec')).toEqual({ base: 'org/model', merged: '/t/merged' });
     expect(trainedModel('/t', { model: 'builtin:tiny-llama' }, '/spec', { ABLATE_CACHE: '/cache' }).base).toMatch(/^\/cache\/models\/tiny-llama-[0-9a-f]{16}$/);
   });
 });
@@ -167,6 +170,19 @@ describe('preflightEvalTools', () => {
     expect(problems[1]).toContain('ABLATE_BIGCODE_PYTHON');
     const ok = fixturePlan({ tool: 'local', tasks: ['q'], problems: '../q.jsonl' });
     expect(await preflightEvalTools(ok.plan, env)).toEqual([]);
+  });
+
+  it('says how to install EvalPlus when the tool env (ABLATE_PYTHON_ENV) lacks it', async () => {
+    const userEnv = path.join(work, 'user-env');
+    mkdirSync(path.join(userEnv, 'bin'), { recursive: true });
+    // A python that can import nothing.
+    writeFileSync(path.join(userEnv, 'bin', 'python'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    const { plan } = fixturePlan({ tool: 'evalplus', tasks: ['humaneval'] }, { model: './models/tiny', finetuning: 'full' });
+    const problems = await preflightEvalTools(plan, { ABLATE_PYTHON_ENV: userEnv });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/evalplus: .*user-env\/bin\/python cannot import evalplus; .*pip install evalplus==0\.3\.1.*ablate tools install/);
+    // No env yet: the managed env is installed before any stage runs, so nothing to report.
+    expect(await preflightEvalTools(plan, { ABLATE_PYTHON_ENV: path.join(work, 'no-env') })).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -16,6 +16,7 @@ import {
   listCheckpoints,
   llamafactoryTrainRule,
   loadArgsSchema,
+  MERGE_CARRIED_ARGS,
   parseTrainerLog,
   progressOf,
   readDatasetName,
@@ -23,6 +24,7 @@ import {
   runTrainStage,
   tailTrainerLog,
   toLlamaFactoryYaml,
+  torchrunProblem,
   trainCommand,
   trainingCurve,
   yamlFloat,
@@ -62,6 +64,24 @@ describe('trainer_log.jsonl', () => {
     expect(curve.map((p) => p.step)).toEqual([1, 2, 3, 4, 5]);
     expect(curve[3]!.loss).toBe(6.6);
     expect(curve[4]).toEqual({ step: 5, epoch: 0.25, eval_loss: 6.7 });
+  });
+
+  it('keeps a diverged step (Python writes NaN / Infinity, which JSON.parse rejects) and its progress', () => {
+    // json.dumps({"loss": float("nan")}) == '{"loss": NaN}'; str(timedelta) past a day reads "1 day, 2:03:04".
+    const text = [
+      '{"current_steps": 10, "total_steps": 20, "loss": 1.5, "lr": 0.001, "epoch": 0.5, "percentage": 50.0, "elapsed_time": "1 day, 2:03:04", "remaining_time": "1 day, 2:03:04"}',
+      '{"current_steps": 11, "total_steps": 20, "loss": NaN, "lr": 0.001, "epoch": 0.55, "percentage": 55.0, "elapsed_time": "1 day, 2:03:10", "remaining_time": "0:59:59"}',
+      '{"current_steps": 12, "total_steps": 20, "loss": Infinity, "eval_loss": -Infinity, "epoch": 0.6, "percentage": 60.0, "elapsed_time": "NaN", "remaining_time": "0:00:01"}',
+    ].join('\n');
+    const entries = parseTrainerLog(text);
+    expect(entries.map((e) => e.current_steps)).toEqual([10, 11, 12]);
+    expect(entries[0]!.elapsed_time).toBe('1 day, 2:03:04');
+    expect(entries[1]!.loss).toBeNaN();
+    expect(entries[2]!.elapsed_time).toBe('NaN');
+    expect(progressOf(entries[1]!)).toMatchObject({ percent: 55, message: 'step 11/20 loss NaN', remaining: '0:59:59' });
+    // The curve (written to metrics.json as JSON) keeps finite values only.
+    expect(trainingCurve(entries)).toEqual([{ step: 10, epoch: 0.5, loss: 1.5, lr: 0.001 }]);
+    expect(JSON.stringify(trainingCurve(entries))).not.toContain('null');
   });
 });
 
@@ -226,10 +246,26 @@ describe('commands', () => {
     expect(trainCommand('/c.yaml', 8, { envPath, cwd: '/', nodes: { nnodes: 2, nodeRank: 1, masterAddr: 'node-a', masterPort: 29500 } }).env).toMatchObject({
       FORCE_TORCHRUN: '1', NPROC_PER_NODE: '8', NNODES: '2', NODE_RANK: '1', MASTER_ADDR: 'node-a', MASTER_PORT: '29500',
     });
+    // Without a port from the executor every node would pick its own free port: one fixed port for all.
+    expect(trainCommand('/c.yaml', 8, { envPath, cwd: '/', nodes: { nnodes: 2, nodeRank: 0, masterAddr: 'node-a' } }).env.MASTER_PORT).toBe('29500');
     expect(trainCommand('/c.yaml', 0, { envPath, cwd: '/' }).env).not.toHaveProperty('FORCE_TORCHRUN');
     // Local models train offline; hub ids keep the user's hub settings.
     expect(trainCommand('/c.yaml', 0, { envPath, cwd: '/', offline: true }).env.HF_HUB_OFFLINE).toBe('1');
     expect(trainCommand('/c.yaml', 0, { envPath, cwd: '/' }).env).not.toHaveProperty('HF_HUB_OFFLINE');
+  });
+
+  it('refuses spaces wherever torchrun re-launches: several GPUs, DeepSpeed, several nodes', () => {
+    const spaced = '/r/my results/t/llamafactory.yaml';
+    expect(torchrunProblem(trainCommand(spaced, 1, { envPath, cwd: '/' }))).toBeUndefined();
+    expect(torchrunProblem(trainCommand('/c.yaml', 4, { envPath, cwd: '/' }))).toBeUndefined();
+    for (const cmd of [
+      trainCommand(spaced, 4, { envPath, cwd: '/' }),
+      trainCommand(spaced, 1, { envPath, cwd: '/', deepspeed: true }),
+      trainCommand(spaced, 1, { envPath, cwd: '/', nodes: { nnodes: 2, nodeRank: 0, masterAddr: 'node-a' } }),
+      trainCommand('/c.yaml', 2, { envPath: '/home/me/My Cache/env', cwd: '/' }),
+    ]) {
+      expect(torchrunProblem(cmd)).toMatch(/cannot use paths with spaces.*Offending: ".* .*".*without spaces/s);
+    }
   });
 
   it('exports (merges) on the CPU', () => {
@@ -275,5 +311,85 @@ describe('runTrainStage dry run', () => {
     expect(command).toContain('["/opt/venv/bin/llamafactory-cli","train",');
     expect(command).toContain('"FORCE_TORCHRUN":"1","NPROC_PER_NODE":"2"');
     expect(command).toContain('"HF_HUB_OFFLINE":"1"');
+  });
+});
+
+describe('runTrainStage refuses a torchrun launch over paths with spaces', () => {
+  it('for a multi-node launch from the executor too, before anything is written or installed', async () => {
+    const matDir = path.join(tmp, 'stages', 'materialize', 'm2');
+    mkdirSync(matDir, { recursive: true });
+    writeFileSync(path.join(matDir, 'dataset_info.json'), JSON.stringify({ ablate_m2: { file_name: 'data.jsonl', formatting: 'alpaca' } }));
+    const dir = path.join(tmp, 'with space', 'stages', 'train', 't2');
+    mkdirSync(dir, { recursive: true });
+    const stage: Stage = { kind: 'train', id: 't2', dir, deps: ['m2'], gpus: 1, runs: ['r1'], inputs: { dataset: 'm2', train: { model: './models/base', template: 'default' } } };
+    const ctx: StageRunContext = {
+      stage, plan: { specDir: tmp } as Plan, workDir: dir, env: { PATH: '/usr/bin', NNODES: '2', NODE_RANK: '1', MASTER_ADDR: 'node-a' },
+      signal: new AbortController().signal, log: () => {}, progress: () => {}, depDir: () => matDir, dryRun: false,
+    };
+    const prev = process.env.ABLATE_PYTHON_ENV;
+    process.env.ABLATE_PYTHON_ENV = path.join(tmp, 'no-such-env');
+    try {
+      await expect(runTrainStage(ctx)).rejects.toThrow(/cannot use paths with spaces/);
+    } finally {
+      if (prev === undefined) delete process.env.ABLATE_PYTHON_ENV;
+      else process.env.ABLATE_PYTHON_ENV = prev;
+    }
+    expect(existsSync(path.join(dir, 'llamafactory.yaml'))).toBe(false);
+  });
+});
+
+describe('merge config', () => {
+  it('loads the model and tokenizer as the training did (remote code, added tokens)', async () => {
+    const matDir = path.join(tmp, 'stages', 'materialize', 'm3');
+    mkdirSync(matDir, { recursive: true });
+    writeFileSync(path.join(matDir, 'dataset_info.json'), JSON.stringify({ ablate_m3: { file_name: 'data.jsonl', formatting: 'alpaca' } }));
+    const dir = path.join(tmp, 'stages', 'train', 't3');
+    mkdirSync(dir, { recursive: true });
+    const args = { trust_remote_code: true, add_special_tokens: '<|fim|>', resize_vocab: true, learning_rate: 1.0e-4 };
+    const stage: Stage = { kind: 'train', id: 't3', dir, deps: ['m3'], gpus: 0, runs: ['r1'], inputs: { dataset: 'm3', train: { model: 'org/remote-code-model', template: 'default', merge: true, args } } };
+    const ctx: StageRunContext = {
+      stage, plan: { specDir: tmp } as Plan, workDir: dir, env: { PATH: '/usr/bin' }, signal: new AbortController().signal,
+      log: () => {}, progress: () => {}, depDir: () => matDir, dryRun: true,
+    };
+    const prev = process.env.ABLATE_PYTHON_ENV;
+    process.env.ABLATE_PYTHON_ENV = '/opt/venv';
+    try {
+      await runTrainStage(ctx);
+    } finally {
+      if (prev === undefined) delete process.env.ABLATE_PYTHON_ENV;
+      else process.env.ABLATE_PYTHON_ENV = prev;
+    }
+    const merge = parse(readFileSync(path.join(dir, 'merge.yaml'), 'utf8'), { version: '1.1' }) as Record<string, unknown>;
+    expect(merge).toMatchObject({ model_name_or_path: 'org/remote-code-model', trust_remote_code: true, add_special_tokens: '<|fim|>', resize_vocab: true });
+    expect(merge).not.toHaveProperty('learning_rate');
+    // Every carried key is one the export parser (ModelArguments) knows.
+    const schema = loadArgsSchema();
+    for (const key of MERGE_CARRIED_ARGS) expect(schema.args[key]?.group, key).toBe('ModelArguments');
+  });
+});
+
+describe('missing LLaMA-Factory', () => {
+  it('says how to install it when the tool env (ABLATE_PYTHON_ENV) has no llamafactory-cli', async () => {
+    const envDir = path.join(tmp, 'user-env');
+    mkdirSync(path.join(envDir, 'bin'), { recursive: true });
+    writeFileSync(path.join(envDir, 'bin', 'python'), '');
+    const matDir = path.join(tmp, 'stages', 'materialize', 'm4');
+    mkdirSync(matDir, { recursive: true });
+    writeFileSync(path.join(matDir, 'dataset_info.json'), JSON.stringify({ ablate_m4: { file_name: 'data.jsonl', formatting: 'alpaca' } }));
+    const dir = path.join(tmp, 'stages', 'train', 't4');
+    mkdirSync(dir, { recursive: true });
+    const stage: Stage = { kind: 'train', id: 't4', dir, deps: ['m4'], gpus: 0, runs: ['r1'], inputs: { dataset: 'm4', train: { model: './models/base', template: 'default' } } };
+    const ctx: StageRunContext = {
+      stage, plan: { specDir: tmp } as Plan, workDir: dir, env: { PATH: '/usr/bin' }, signal: new AbortController().signal,
+      log: () => {}, progress: () => {}, depDir: () => matDir, dryRun: false,
+    };
+    const prev = process.env.ABLATE_PYTHON_ENV;
+    process.env.ABLATE_PYTHON_ENV = envDir;
+    try {
+      await expect(runTrainStage(ctx)).rejects.toThrow(/LLaMA-Factory is not installed in the Python tool env .*pip install -r .*requirements\.txt -c .*constraints\.txt.*ablate tools install/s);
+    } finally {
+      if (prev === undefined) delete process.env.ABLATE_PYTHON_ENV;
+      else process.env.ABLATE_PYTHON_ENV = prev;
+    }
   });
 });

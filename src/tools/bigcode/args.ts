@@ -172,7 +172,10 @@ function renderArg(name: string, value: unknown): string[] {
 export function bigcodeArgs(inv: EvalInvocation): string[] {
   const model = inv.model.merged ?? inv.model.base;
   const argv = ['--model', model];
-  if (!inv.model.merged && inv.model.adapter) argv.push('--peft_model', inv.model.adapter);
+  const adapter = !inv.model.merged ? inv.model.adapter : undefined;
+  if (adapter) argv.push('--peft_model', adapter);
+  // The adapter goes onto the base weights at the revision it was trained on (train.revision).
+  if (adapter && inv.model.revision && inv.args.revision === undefined) argv.push('--revision', inv.model.revision);
   argv.push(
     '--tasks', inv.task,
     '--allow_code_execution',

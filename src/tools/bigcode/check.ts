@@ -51,6 +51,14 @@ export function checkBigcodeTasks(tasks: readonly string[], args: Record<string,
       issues.push({ task, message: `bigcode harness (commit ${COMMIT}) has no task '${task}'`, suggestion: `did you mean '${closest(task, [...BIGCODE_TASKS])}'?` });
       continue;
     }
+    if (task.startsWith('apps-')) {
+      issues.push({
+        task,
+        message: `per-problem outcomes cannot be recovered for '${task}': its metric (codeparrot/apps_metric) scores each generation by its position in the whole APPS split, so single problems cannot be re-scored`,
+        suggestion: 'drop the task, or run it with the harness directly (ablate needs per-problem outcomes for its paired statistics)',
+      });
+      continue;
+    }
     if (task.startsWith('humanevalsynthesize-') || task.startsWith('humanevalfix') || task.startsWith('humanevalexplain')) {
       if (args.prompt === undefined) {
         issues.push({ task, message: `'${task}' needs a prompt format (the harness default 'prompt' fails for HumanEvalPack tasks)`, suggestion: 'set eval.args.prompt (e.g. instruct, deepseek, octocoder)' });

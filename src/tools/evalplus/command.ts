@@ -31,6 +31,11 @@ const EVALUATE_ARGS: Readonly<Record<string, 'int' | 'float' | 'bool' | 'string'
   mini: 'bool',
   noextreme: 'bool',
 };
+/**
+ * Arguments both commands take: evaluate(version=...) loads the dataset version it scores against,
+ * so a version given to codegen alone would score samples against another version's tests.
+ */
+const SHARED_ARGS: readonly string[] = ['version'];
 
 export const EVALPLUS_FILES = { root: 'evalplus_results', problems: 'problems.jsonl' } as const;
 
@@ -56,6 +61,13 @@ export function checkEvalplusTasks(tasks: readonly string[], opts: { args?: Reco
       } else if ((kind === 'int' && !Number.isInteger(value)) || (kind === 'float' && typeof value !== 'number') || (kind === 'bool' && typeof value !== 'boolean') || (kind === 'string' && typeof value !== 'string')) {
         issues.push({ task, message: `eval.args.${name}: expected ${kind === 'bool' ? 'true or false' : `a ${kind}`}, got ${JSON.stringify(value)}` });
       }
+    }
+    // Settings EvalPlus 0.3.1 accepts and then fails on (after codegen) or silently ignores.
+    if (task === 'mbpp' && opts.args?.mini === true) {
+      issues.push({ task, message: 'eval.args.mini: EvalPlus 0.3.1 has no mini MBPP+ (evaluate asserts mini is False, after generation)', suggestion: 'drop eval.args.mini for mbpp' });
+    }
+    if (task === 'humaneval' && opts.args?.version !== undefined && opts.args.version !== 'default') {
+      issues.push({ task, message: `eval.args.version: EvalPlus 0.3.1 ignores the version for humaneval (it always loads HumanEvalPlus v0.1.10), so '${String(opts.args.version)}' would label results it did not produce`, suggestion: 'drop eval.args.version, or give the dataset file as eval.problems' });
     }
     // evaluate asserts every problem of the dataset has a sample: a subset needs a subset file.
     if (opts.limit !== undefined && opts.problems === undefined) {
@@ -121,7 +133,7 @@ export function evalplusSteps(inv: EvalInvocation): StageCommand[] {
   }
   const samples = evalplusSamplesPath(root, inv.task, model, String(effective.backend), Number(effective.temperature ?? 0));
   const evaluate = ['--dataset', inv.task, '--samples', samples];
-  for (const name of Object.keys(EVALUATE_ARGS).sort()) {
+  for (const name of [...Object.keys(EVALUATE_ARGS), ...SHARED_ARGS].sort()) {
     if (effective[name] !== undefined) evaluate.push(...flag(name, effective[name]));
   }
   return [

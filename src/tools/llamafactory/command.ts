@@ -21,6 +21,9 @@ export interface TrainCommandOptions {
   offline?: boolean;
 }
 
+/** torchrun's default rendezvous port. */
+export const DEFAULT_MASTER_PORT = 29500;
+
 /** Variables every llamafactory-cli process gets. */
 export function baseToolEnv(envPath: string, parentPath?: string, offline = false): Record<string, string> {
   return {
@@ -46,7 +49,9 @@ export function trainCommand(cfgPath: string, gpus: number, opts: TrainCommandOp
     env.NNODES = String(opts.nodes.nnodes);
     env.NODE_RANK = String(opts.nodes.nodeRank);
     env.MASTER_ADDR = opts.nodes.masterAddr;
-    if (opts.nodes.masterPort !== undefined) env.MASTER_PORT = String(opts.nodes.masterPort);
+    // Every node must meet on the same port: left unset, launcher.py picks a free port per node and
+    // the rendezvous never completes. torchrun's own default, unless the executor names one.
+    env.MASTER_PORT = String(opts.nodes.masterPort ?? DEFAULT_MASTER_PORT);
   }
   return { argv: [envTool(opts.envPath, 'llamafactory-cli'), 'train', cfgPath], env, cwd: opts.cwd };
 }
@@ -59,4 +64,24 @@ export function exportCommand(cfgPath: string, opts: { envPath: string; cwd: str
 /** Paths with spaces break LLaMA-Factory's torchrun re-launch (it splits its command line on spaces). */
 export function torchrunUnsafePath(p: string): boolean {
   return /\s/.test(p);
+}
+
+/** The variables llamafactory/launcher.py formats into its torchrun command line. */
+const TORCHRUN_VARS = ['NNODES', 'NODE_RANK', 'NPROC_PER_NODE', 'MASTER_ADDR', 'MASTER_PORT'] as const;
+
+/**
+ * Why a train command cannot run, when it re-launches under torchrun (FORCE_TORCHRUN: several GPUs,
+ * DeepSpeed, several nodes): launcher.py formats `torchrun ... <its own file> <args>` into one string
+ * and splits it on spaces, so a space in the config path, the tool env (argv[0] lives there, and so
+ * does launcher.py) or a rendezvous variable breaks the child's command line.
+ */
+export function torchrunProblem(command: StageCommand): string | undefined {
+  if (command.env.FORCE_TORCHRUN !== '1') return undefined;
+  const unsafe = [...command.argv, ...TORCHRUN_VARS.map((name) => command.env[name] ?? '')].filter(torchrunUnsafePath);
+  if (unsafe.length === 0) return undefined;
+  return (
+    `multi-GPU, multi-node and DeepSpeed training cannot use paths with spaces: LLaMA-Factory re-launches itself under torchrun ` +
+    `with a command line it splits on spaces. Offending: ${unsafe.map((u) => JSON.stringify(u)).join(', ')}. ` +
+    'Move the results folder (and the tool env: ABLATE_CACHE or ABLATE_PYTHON_ENV) to a path without spaces'
+  );
 }

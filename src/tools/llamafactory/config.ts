@@ -79,6 +79,21 @@ export interface MergeConfigInputs {
   template: string;
   exportDir: string;
   revision?: string;
+  /** Model- and tokenizer-loading args of the training (MERGE_CARRIED_ARGS) the merge must load the same way. */
+  modelArgs?: Record<string, unknown>;
+}
+
+/**
+ * train.args that decide how the model and tokenizer load: the merge must repeat them, or a model
+ * with remote code fails to load and an adapter trained with added tokens (resized embeddings)
+ * no longer fits the base model.
+ */
+export const MERGE_CARRIED_ARGS: readonly string[] = ['trust_remote_code', 'cache_dir', 'hf_hub_token', 'use_fast_tokenizer', 'split_special_tokens', 'resize_vocab', 'add_tokens', 'add_special_tokens'];
+
+export function mergeModelArgs(trainArgs: Record<string, unknown> | undefined): Record<string, unknown> {
+  const carried: Record<string, unknown> = {};
+  for (const key of MERGE_CARRIED_ARGS) if (trainArgs?.[key] !== undefined) carried[key] = trainArgs[key];
+  return carried;
 }
 
 /** `llamafactory-cli export` config that merges a LoRA adapter into full weights on the CPU. */
@@ -93,6 +108,7 @@ export function buildMergeConfig(inputs: MergeConfigInputs, schema: LlamaFactory
     export_size: 5,
     export_device: 'cpu',
     export_legacy_format: false,
+    ...inputs.modelArgs,
   };
   assertKnownKeys(cfg, schema);
   return cfg;

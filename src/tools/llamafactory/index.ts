@@ -1,13 +1,15 @@
 /** LLaMA-Factory adapter: configs, commands, output parsing, checks, and the train stage. */
 export { loadArgsSchema, type LlamaFactoryArg, type LlamaFactoryArgsSchema } from './argsSchema.js';
 export { checkDeepspeed, checkTemplate, checkTrainArgs, DEEPSPEED_PRESETS, checkTrainConfig, llamafactoryTrainRule, nearestName, RESERVED_ARGS, type TrainArgIssue } from './check.js';
-export { baseToolEnv, exportCommand, trainCommand, type TrainCommandOptions } from './command.js';
+export { baseToolEnv, exportCommand, torchrunProblem, trainCommand, type TrainCommandOptions } from './command.js';
 export {
   buildMergeConfig,
   buildTrainConfig,
   deepspeedPreset,
   MERGE_CONFIG_FILE,
+  MERGE_CARRIED_ARGS,
   MERGED_SUBDIR,
+  mergeModelArgs,
   OUTPUT_SUBDIR,
   toLlamaFactoryYaml,
   TRAIN_CONFIG_FILE,

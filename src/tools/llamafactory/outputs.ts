@@ -27,21 +27,41 @@ export function parseTrainerLog(text: string): TrainerLogEntry[] {
   const out: TrainerLogEntry[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(line);
-    } catch {
-      continue;
-    }
+    const obj = parsePythonJson(line);
     if (typeof obj !== 'object' || obj === null) continue;
     const o = obj as Record<string, unknown>;
     if (typeof o.current_steps !== 'number' || typeof o.total_steps !== 'number') continue;
     const entry: TrainerLogEntry = { current_steps: o.current_steps, total_steps: o.total_steps };
-    for (const k of ['percentage', 'loss', 'eval_loss', 'lr', 'epoch'] as const) if (typeof o[k] === 'number') entry[k] = o[k];
+    for (const k of ['percentage', 'loss', 'eval_loss', 'lr', 'epoch'] as const) {
+      if (typeof o[k] === 'number') entry[k] = o[k];
+      else if (o[k] === NON_FINITE) entry[k] = Number.NaN;
+    }
     for (const k of ['elapsed_time', 'remaining_time'] as const) if (typeof o[k] === 'string') entry[k] = o[k];
     out.push(entry);
   }
   return out;
+}
+
+const NON_FINITE = '\u0000non-finite';
+
+/**
+ * One line of JSON as Python's json.dumps writes it: a diverged training logs `"loss": NaN` (or
+ * Infinity), which JSON.parse rejects; such values come back as NON_FINITE instead of losing the
+ * whole line (and with it the step count). Undefined when the line is not JSON (a partial line).
+ */
+function parsePythonJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    // Only bare tokens in value position: the time strings never hold them.
+    const patched = line.replace(/(?<=[:[,]\s*)(?:NaN|-?Infinity)(?=\s*[,}\]])/g, JSON.stringify(NON_FINITE));
+    if (patched === line) return undefined;
+    try {
+      return JSON.parse(patched);
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 /** Progress for the live view from the latest log entry. */
@@ -74,15 +94,17 @@ export interface CurvePoint {
 export function trainingCurve(entries: TrainerLogEntry[]): CurvePoint[] {
   // A resumed run logs steps again from the checkpoint: the latest value of a step wins.
   const byStep = new Map<number, CurvePoint>();
+  // metrics.json is JSON: a NaN loss (a diverged step) is left out of the curve, not written as null.
+  const finite = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
   for (const e of entries) {
-    if (e.loss === undefined && e.eval_loss === undefined) continue;
+    if (!finite(e.loss) && !finite(e.eval_loss)) continue;
     const prev = byStep.get(e.current_steps) ?? { step: e.current_steps };
     byStep.set(e.current_steps, {
       ...prev,
-      ...(e.epoch !== undefined ? { epoch: e.epoch } : {}),
-      ...(e.loss !== undefined ? { loss: e.loss } : {}),
-      ...(e.eval_loss !== undefined ? { eval_loss: e.eval_loss } : {}),
-      ...(e.lr !== undefined ? { lr: e.lr } : {}),
+      ...(finite(e.epoch) ? { epoch: e.epoch } : {}),
+      ...(finite(e.loss) ? { loss: e.loss } : {}),
+      ...(finite(e.eval_loss) ? { eval_loss: e.eval_loss } : {}),
+      ...(finite(e.lr) ? { lr: e.lr } : {}),
     });
   }
   return [...byStep.values()].sort((a, b) => a.step - b.step);

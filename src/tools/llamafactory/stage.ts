@@ -13,10 +13,10 @@ import type { StageResult, StageRunContext } from '../../exec/types.js';
 import type { Stage, StageCommand } from '../../plan/types.js';
 import type { Train } from '../../spec/types.generated.js';
 import type { EvalModel } from '../evalCommon.js';
-import { ensureToolEnv, toolEnvPath } from '../pyenv.js';
+import { ensureToolEnv, envTool, pythonBin, runnerScript, toolEnvPath } from '../pyenv.js';
 import { packageVersions } from '../toolsInfo.js';
-import { exportCommand, trainCommand, torchrunUnsafePath, type TrainCommandOptions } from './command.js';
-import { buildMergeConfig, buildTrainConfig, deepspeedPreset, MERGE_CONFIG_FILE, MERGED_SUBDIR, OUTPUT_SUBDIR, TRAIN_CONFIG_FILE, writeTrainConfig } from './config.js';
+import { exportCommand, torchrunProblem, trainCommand, type TrainCommandOptions } from './command.js';
+import { buildMergeConfig, buildTrainConfig, deepspeedPreset, MERGE_CONFIG_FILE, mergeModelArgs, MERGED_SUBDIR, OUTPUT_SUBDIR, TRAIN_CONFIG_FILE, writeTrainConfig } from './config.js';
 import { ensureTinyModel, isBuiltinModel, isLocalModel, modelPathFor, TINY_LLAMA } from './model.js';
 import { listCheckpoints, parseTrainerLog, progressOf, readTrainMetrics, TRAINER_LOG, trainingCurve, type TrainerLogEntry } from './outputs.js';
 
@@ -88,7 +88,7 @@ export function prepareTraining(
   const prepared: PreparedTraining = { cfgPath, config, command, outputDir, modelPath };
   if (train.merge && (train.finetuning ?? 'lora') === 'lora') {
     const exportDir = path.join(workDir, MERGED_SUBDIR);
-    const mergeCfg = buildMergeConfig({ modelPath, adapterDir: outputDir, template: train.template ?? 'default', exportDir, ...(train.revision ? { revision: train.revision } : {}) });
+    const mergeCfg = buildMergeConfig({ modelPath, adapterDir: outputDir, template: train.template ?? 'default', exportDir, ...(train.revision ? { revision: train.revision } : {}), modelArgs: mergeModelArgs(train.args as Record<string, unknown> | undefined) });
     const mergePath = writeTrainConfig(workDir, mergeCfg, MERGE_CONFIG_FILE);
     prepared.merge = { cfgPath: mergePath, command: exportCommand(mergePath, { envPath, cwd: workDir, offline, ...(opts.parentPath ? { parentPath: opts.parentPath } : {}) }), exportDir };
   }
@@ -115,7 +115,11 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
   if (!datasetId) throw new Error(`train stage ${stage.id} has no dataset dependency`);
   const datasetDir = ctx.depDir(datasetId);
   const parentPath = ctx.env.PATH ?? process.env.PATH;
+  // Refuse a torchrun launch that cannot work before installing anything (that takes minutes).
+  const early = torchrunProblem(trainCommand(path.join(stage.dir, TRAIN_CONFIG_FILE), stage.gpus, { envPath: await toolEnvPath(), cwd: stage.dir, deepspeed: Boolean(train.deepspeed), ...nodesFromEnv(ctx.env) }));
+  if (early) throw new AblateError(early, 2);
   const envPath = ctx.dryRun ? await toolEnvPath() : await ensureToolEnv({ onProgress: ctx.log, signal: ctx.signal });
+  if (!ctx.dryRun) assertLlamaFactoryInstalled(envPath);
   if (!ctx.dryRun && train.model === TINY_LLAMA) await ensureTinyModel(envPath, { log: ctx.log, signal: ctx.signal });
 
   const prepared = prepareTraining(stage, ctx.plan.specDir, datasetDir, envPath, {
@@ -124,9 +128,9 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
     ...(parentPath ? { parentPath } : {}),
     ...nodesFromEnv(ctx.env),
   });
-  if ((stage.gpus > 1 || train.deepspeed) && [prepared.cfgPath, envPath].some(torchrunUnsafePath)) {
-    throw new AblateError(`multi-GPU/DeepSpeed training cannot use paths with spaces (LLaMA-Factory's torchrun re-launch splits on them): ${prepared.cfgPath}`, 2);
-  }
+  // Whatever makes it re-launch under torchrun (several GPUs, DeepSpeed, several nodes from the executor).
+  const torchrun = torchrunProblem(prepared.command);
+  if (torchrun) throw new AblateError(torchrun, 2);
   ctx.log(`llamafactory config: ${prepared.cfgPath}`);
   ctx.log(`command: ${JSON.stringify(prepared.command.argv)} env: ${JSON.stringify(withoutPath(prepared.command.env))}`);
   if (prepared.merge) ctx.log(`merge: ${JSON.stringify(prepared.merge.command.argv)}`);
@@ -161,8 +165,10 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
   const curve = trainingCurve(parseTrainerLog(logText));
   writeFileAtomic(path.join(ctx.workDir, METRICS_FILE), `${JSON.stringify({ tool: 'llamafactory', version: tools.llamafactory ?? null, train: metrics, curve, resumed_from: !finished && checkpoints.length ? path.basename(checkpoints.at(-1)!) : null }, null, 2)}\n`);
 
-  const model: EvalModel = { base: prepared.modelPath };
   const finetuning = train.finetuning ?? 'lora';
+  const model: EvalModel = { base: prepared.modelPath };
+  // An unmerged adapter is applied to the base at evaluation time: at the revision it was trained on.
+  if (train.revision && !prepared.merge && (finetuning === 'lora' || finetuning === 'oft')) model.revision = train.revision;
   if (prepared.merge) {
     ctx.progress({ message: 'merging the LoRA adapter' });
     rmSync(prepared.merge.exportDir, { recursive: true, force: true });
@@ -183,6 +189,17 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
       steps: curve.at(-1)?.step ?? null,
     },
   };
+}
+
+/** A user's env (ABLATE_PYTHON_ENV) may lack LLaMA-Factory: say how to install it instead of failing to spawn. */
+export function assertLlamaFactoryInstalled(envPath: string): void {
+  const cli = envTool(envPath, 'llamafactory-cli');
+  if (existsSync(cli)) return;
+  throw new AblateError(
+    `LLaMA-Factory is not installed in the Python tool env ${envPath} (no ${cli}): install the pinned tools into it with ` +
+      `\`${pythonBin(envPath)} -m pip install -r ${runnerScript('requirements.txt')} -c ${runnerScript('constraints.txt')}\`, ` +
+      'or unset ABLATE_PYTHON_ENV and run `ablate tools install` (a managed env with every pinned tool)',
+  );
 }
 
 /** The model a finished train stage left, for evaluators. */

@@ -55,6 +55,7 @@ export function localSteps(inv: EvalInvocation): StageCommand[] {
   else {
     argv.push('--model', inv.model.base);
     if (inv.model.adapter) argv.push('--adapter', inv.model.adapter);
+    if (inv.model.adapter && inv.model.revision) argv.push('--revision', inv.model.revision);
   }
   for (const name of ['limit', 'max_new_tokens', 'timeout', 'workers', 'seed']) {
     if (effective[name] !== undefined) argv.push(`--${name.replaceAll('_', '-')}`, String(effective[name]));
