@@ -2,6 +2,8 @@
 # Stops the single-node SLURM started by slurm-up.sh, by its pid files.
 set -uo pipefail
 SLURM_DIR="${ABLATE_SLURM_DIR:-/tmp/ablate-slurm}"
+# The daemons live in /usr/sbin, which is not on a normal user's PATH: without it every run would reinstall.
+export PATH="$PATH:/usr/sbin:/sbin"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { tailOfFile } from './fsutil.js';
 import { STAGE_LOG } from './cache.js';
 import { StageCommandError } from './stage.js';
-import { recordChild } from './children.js';
+import { recordChild, signalGroup, waitGroupGone } from './children.js';
 import type { StageRunContext, StageRunner } from './types.js';
 
 import { DEFAULT_GRACE_MS } from './defaults.js';
@@ -35,23 +35,44 @@ export async function runStageCommand(ctx: StageRunContext, argv: string[], opts
     ctx.log(`would run: ${JSON.stringify(argv)}`);
     return;
   }
+  // Its own process group: a stop reaches the tools' own children too (torchrun workers, the harness's
+  // Python subprocesses), not only the direct child, and a killed controller's orphans can be found as a group.
   const child = execa(file, args, {
     cwd: opts.cwd ?? ctx.workDir,
     env: { ...ctx.env, ...opts.env },
     all: true,
     reject: false,
     stdin: 'ignore',
-    cancelSignal: ctx.signal,
-    forceKillAfterDelay: opts.graceMs ?? DEFAULT_GRACE_MS,
+    detached: true,
   });
-  if (child.pid !== undefined) recordChild(ctx.workDir, child.pid);
-  for await (const line of child.iterable({ from: 'all' })) {
-    appendFileSync(logFile, `${line}\n`);
-    opts.onLine?.(line);
+  const pid = child.pid;
+  if (pid !== undefined) recordChild(ctx.workDir, pid);
+  const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
+  let killTimer: NodeJS.Timeout | undefined;
+  let abortedAt = 0;
+  const onAbort = (): void => {
+    if (pid === undefined) return;
+    abortedAt = Date.now();
+    signalGroup(pid, 'SIGTERM');
+    killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
+  };
+  if (ctx.signal.aborted) onAbort();
+  else ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let r;
+  try {
+    for await (const line of child.iterable({ from: 'all' })) {
+      appendFileSync(logFile, `${line}\n`);
+      opts.onLine?.(line);
+    }
+    r = await child;
+    // The direct child is gone; after a stop, whatever it left in its group gets the rest of the grace period.
+    if (ctx.signal.aborted && pid !== undefined) await waitGroupGone(pid, Math.max(0, graceMs - (Date.now() - abortedAt)));
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    clearTimeout(killTimer);
   }
-  const r = await child;
   if (r.failed) {
-    const why = r.isCanceled ? 'was cancelled' : r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`;
+    const why = ctx.signal.aborted ? `was stopped${r.signal ? ` (${r.signal})` : ''}` : r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`;
     throw new StageCommandError(
       `${path.basename(file)} ${why} (stage ${ctx.stage.kind} ${ctx.stage.id}); log: ${logFile}\n${tailOfFile(logFile, 20)}`,
       r.exitCode,

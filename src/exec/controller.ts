@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Plan } from '../plan/types.js';
 import { selectStages, type Selection } from './graph.js';
 import { executeLocal } from './local.js';
-import { liveHolder } from './lock.js';
+import { liveHolder, type LockHolder } from './lock.js';
 import { cancelSlurm, executeSlurm, type SlurmCli } from './slurm.js';
 import type { ExecEvent, ExecSummary, ExecuteSettings, StageRunners } from './types.js';
 
@@ -63,10 +63,10 @@ export interface CancelReport {
 }
 
 /** `ablate cancel`: scancel the experiment's SLURM jobs and stop local controllers running its stages. */
-export async function cancelExperiment(plan: Plan, slurmCli?: SlurmCli): Promise<CancelReport> {
+export async function cancelExperiment(plan: Plan, slurmCli?: SlurmCli, onWait?: (holder: LockHolder) => void): Promise<CancelReport> {
   const { existsSync } = await import('node:fs');
   const { submissionsPath } = await import('./slurm.js');
-  const slurmJobs = existsSync(submissionsPath(plan)) ? await cancelSlurm(plan, slurmCli) : [];
+  const slurmJobs = existsSync(submissionsPath(plan)) ? await cancelSlurm(plan, slurmCli, onWait) : [];
   const pids = new Set<number>();
   for (const s of selectStages(plan).stages) {
     const h = liveHolder(s.dir);

@@ -1,4 +1,4 @@
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -49,18 +49,32 @@ function slurmJobEnded(jobId: string): boolean {
   return state !== undefined && !['RUNNING', 'COMPLETING', 'CONFIGURING', 'SUSPENDED', 'STOPPED', 'SIGNALING', 'STAGE_OUT'].includes(state);
 }
 
+/**
+ * Whether a process runs. A zombie does not: it is dead, only not yet reaped, and under a PID 1 that never
+ * reaps (as in many containers) it stays so forever; counting it alive would keep its lock forever.
+ */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
 }
 
-/** A holder is stale when it ran on this host and its process is gone (or the pid now names another process). */
-export function isStale(h: LockHolder): boolean {
-  if (h.host !== hostname()) return h.jobId !== undefined && slurmJobEnded(h.jobId);
+/**
+ * A holder is stale when it ran on this host and its process is gone (or the pid now names another process),
+ * or when it was a SLURM job that has ended. A lock of this very job taken on another node is an earlier
+ * attempt of the job (requeued after a node failure): SLURM runs one attempt at a time, so that one is
+ * dead, although scontrol reports the job RUNNING (waiting for it would hang the job until its time limit).
+ */
+export function isStale(h: LockHolder, ownJobId: string | undefined = process.env['SLURM_JOB_ID']): boolean {
+  if (h.host !== hostname()) return h.jobId !== undefined && (h.jobId === ownJobId || slurmJobEnded(h.jobId));
   if (!pidAlive(h.pid)) return true;
   if (h.procStart === undefined) return false;
   const now = procStartOf(h.pid);
@@ -114,31 +128,41 @@ export function tryLock(dir: string, what: string, jobId?: string): StageLock | 
   throw new Error(`could not take the lock ${file}`);
 }
 
+/** How old a break guard must be before it counts as left behind by a breaker that died mid-break. */
+const BREAK_GUARD_STALE_MS = 60_000;
+
 /**
- * Moves a stale lock aside. Two controllers may both find it stale: each renames "the" lock to its own
- * name, then checks it moved the stale one; whoever moved a fresh lock instead puts it back.
+ * Removes a stale lock. Only the holder of the break guard (created exclusively) may remove a lock, and
+ * only after re-reading it under the guard and finding the same stale holder: two controllers that both
+ * found it stale can never remove a fresh lock a third one took meanwhile (moving "the" lock aside and
+ * back, as before, could drop that fresh lock and let two controllers run one stage).
  */
 function breakStale(file: string, stale: LockHolder): void {
-  const aside = `${file}.stale-${process.pid}-${Date.now()}`;
+  const guard = `${file}.break`;
+  let fd: number;
   try {
-    renameSync(file, aside);
-  } catch {
+    fd = openSync(guard, 'wx');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    try {
+      if (Date.now() - statSync(guard).mtimeMs > BREAK_GUARD_STALE_MS) rmSync(guard, { force: true });
+    } catch {
+      /* gone meanwhile */
+    }
     return;
   }
-  let moved: LockHolder | undefined;
+  closeSync(fd);
   try {
-    moved = JSON.parse(readFileSync(aside, 'utf8')) as LockHolder;
-  } catch {
-    moved = undefined;
-  }
-  if (moved && !sameHolder(moved, stale) && !isStale(moved)) {
+    let current: LockHolder | undefined;
     try {
-      linkSync(aside, file);
+      current = JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
     } catch {
-      /* someone took the lock meanwhile; the one we moved loses it, and its owner notices on release */
+      current = undefined;
     }
+    if (current && sameHolder(current, stale)) unlinkSync(file);
+  } finally {
+    rmSync(guard, { force: true });
   }
-  rmSync(aside, { force: true });
 }
 
 function releaseIfMine(file: string, me: LockHolder): void {

@@ -81,6 +81,9 @@ function plainView(out: Writable, names: Map<string, string>): ProgressView {
         case 'stage-waiting':
           line(`waiting ${e.kind} ${short(e.id)}: locked by ${e.holder}`);
           break;
+        case 'waiting':
+          line(`waiting for ${e.lock}: locked by ${e.holder}`);
+          break;
         case 'progress': {
           // Plain output goes to logs and CI: one progress line per stage every 30 s at most.
           const t = Date.now();
@@ -183,6 +186,9 @@ function ttyView(out: Writable, names: Map<string, string>): ProgressView {
           break;
         case 'stage-waiting':
           notes.push(`waiting for ${e.kind} ${short(e.id)}: locked by ${e.holder}`);
+          break;
+        case 'waiting':
+          notes.push(`waiting for ${e.lock}: locked by ${e.holder}`);
           break;
         default:
           break;

@@ -3,11 +3,12 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { AblateError, EXIT } from '../errors.js';
 import type { Plan, Stage } from '../plan/types.js';
-import { isDone, readFailure } from './cache.js';
+import { isDone, readCompletion, readFailure } from './cache.js';
 import { readJsonIfExists, writeFileAtomic } from './fsutil.js';
 import { selectStages, type Selection } from './graph.js';
-import { lockStage } from './lock.js';
+import { describeHolder, lockStage, type LockHolder } from './lock.js';
 import type { ExecEvent, ExecSummary, SlurmSettings, StageState } from './types.js';
 
 /** States a job ends in without success (as SLURM names them). */
@@ -36,6 +37,17 @@ export class SlurmUnavailableError extends Error {
   }
 }
 
+/**
+ * squeue or scontrol answered with an error (slurmctld down, a socket timeout). The job states are then
+ * unknown: treating the jobs as gone would resubmit every queued stage, so callers must not guess.
+ */
+export class SlurmQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SlurmQueryError';
+  }
+}
+
 export interface Submission {
   stage: string;
   kind: Stage['kind'];
@@ -55,6 +67,8 @@ export interface SubmissionsFile {
 export interface JobState {
   state: string;
   reason: string;
+  /** The job's batch script (squeue %o): tells which stage folder an unrecorded job of the sweep belongs to. */
+  script?: string;
 }
 
 export const jobNameOf = (plan: Pick<Plan, 'experiment'>): string => `ablate-${plan.experiment}`;
@@ -74,9 +88,36 @@ function writeSubmissions(plan: Plan, file: SubmissionsFile): void {
 
 export const latestJob = (file: SubmissionsFile, stageId: string): Submission | undefined => file.jobs[stageId]?.at(-1);
 
+/**
+ * The job whose state decides where a stage stands, if any: its latest job, unless the stage's completion
+ * record is newer than that job's submission. A forced stage keeps its old record until its new job
+ * starts, so "done" alone must not hide that the new job is still queued.
+ */
+export function jobToAsk(stage: Stage, file: SubmissionsFile): string | undefined {
+  const sub = latestJob(file, stage.id);
+  if (!sub) return undefined;
+  if (!isDone(stage)) return sub.jobId;
+  const finishedAt = readCompletion(stage)?.finishedAt;
+  return finishedAt !== undefined && finishedAt < sub.submittedAt ? sub.jobId : undefined;
+}
+
 /** POSIX shell single-quoting: the script runs exactly this argument array. */
 export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+const SBATCH_PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/**
+ * One `#SBATCH` option as sbatch's own parser reads it: double-quoted (with \\ and \" escaped) unless
+ * plain, so a space, `#` or quote in a value stays inside that option instead of starting another one or
+ * a comment. A line break would end the comment line and put the rest into the script as shell: refused.
+ */
+export function sbatchDirective(option: string, field: string): string {
+  if (/[\r\n\0]/.test(option)) {
+    throw new AblateError(`${field}: ${JSON.stringify(option)} holds a line break; an sbatch option must be one line`, EXIT.usage);
+  }
+  return SBATCH_PLAIN.test(option) ? option : `"${option.replace(/[\\"]/g, '\\$&')}"`;
 }
 
 /** `gres: gpu:a100` (or `gpu:a100:8`) → the GPU type for per-stage requests; other gres verbatim. */
@@ -102,20 +143,21 @@ export function defaultJobCommand(plan: Plan, stage: Stage, forced: boolean): st
 /** Pure: the sbatch script of one stage. */
 export function sbatchScript(plan: Plan, stage: Stage, settings: SlurmSettings, command: string[]): string {
   const d: string[] = [
-    `--job-name=${jobNameOf(plan)}`,
-    `--comment=${[stage.kind, stage.id, ...stage.runs.slice(0, 1)].join('/')}`,
-    `--output=${path.join(stage.dir, 'ablate-slurm-%j.out')}`,
-    `--error=${path.join(stage.dir, 'ablate-slurm-%j.out')}`,
+    sbatchDirective(`--job-name=${jobNameOf(plan)}`, 'name'),
+    sbatchDirective(`--comment=${[stage.kind, stage.id, ...stage.runs.slice(0, 1)].join('/')}`, 'stage'),
+    sbatchDirective(`--output=${path.join(stage.dir, 'ablate-slurm-%j.out')}`, 'execute.results'),
+    sbatchDirective(`--error=${path.join(stage.dir, 'ablate-slurm-%j.out')}`, 'execute.results'),
   ];
-  if (settings.partition) d.push(`--partition=${settings.partition}`);
-  if (settings.time) d.push(`--time=${settings.time}`);
+  const add = (field: keyof SlurmSettings, option: string): void => void d.push(sbatchDirective(option, `execute.slurm.${field}`));
+  if (settings.partition) add('partition', `--partition=${settings.partition}`);
+  if (settings.time) add('time', `--time=${settings.time}`);
   const gres = gresFor(stage, settings);
-  if (gres) d.push(`--gres=${gres}`);
-  if (settings.cpus_per_task) d.push(`--cpus-per-task=${settings.cpus_per_task}`);
-  if (settings.mem) d.push(`--mem=${settings.mem}`);
-  if (settings.account) d.push(`--account=${settings.account}`);
-  if (settings.qos) d.push(`--qos=${settings.qos}`);
-  for (const x of settings.directives ?? []) d.push(x);
+  if (gres) add('gres', `--gres=${gres}`);
+  if (settings.cpus_per_task) add('cpus_per_task', `--cpus-per-task=${settings.cpus_per_task}`);
+  if (settings.mem) add('mem', `--mem=${settings.mem}`);
+  if (settings.account) add('account', `--account=${settings.account}`);
+  if (settings.qos) add('qos', `--qos=${settings.qos}`);
+  for (const x of settings.directives ?? []) add('directives', x);
   return [
     '#!/bin/bash',
     ...d.map((x) => `#SBATCH ${x}`),
@@ -128,24 +170,49 @@ export function sbatchScript(plan: Plan, stage: Stage, settings: SlurmSettings, 
   ].join('\n');
 }
 
-/** One squeue call for the whole sweep (by job name), then `scontrol show job` for ids squeue no longer lists. */
-export async function queryJobStates(cli: SlurmCli, jobName: string, jobIds: string[]): Promise<Map<string, JobState>> {
+export interface QueryOptions {
+  /** Ask squeue even when no job id is known (to find jobs submitted but never recorded). */
+  listAlways?: boolean;
+  /** Jobs already found GONE: SLURM does not bring them back, so scontrol is not asked about them again. */
+  settled?: Map<string, JobState>;
+}
+
+/** The state a job that neither squeue nor scontrol knows any more is reported in. */
+export const GONE = 'GONE';
+
+/**
+ * One squeue call for the whole sweep (by job name), then `scontrol show job` for ids squeue no longer
+ * lists. A job is reported GONE only when scontrol says it does not know it; any other error of either
+ * command throws SlurmQueryError, since "unknown" must never read as "ended".
+ */
+export async function queryJobStates(cli: SlurmCli, jobName: string, jobIds: string[], o: QueryOptions = {}): Promise<Map<string, JobState>> {
   const states = new Map<string, JobState>();
-  if (jobIds.length === 0) return states;
-  const q = await cli('squeue', ['--noheader', '--states=all', `--name=${jobName}`, '--format=%i|%T|%r']);
+  const open = jobIds.filter((id) => !o.settled?.has(id));
+  if (open.length === 0 && !o.listAlways) {
+    for (const id of jobIds) states.set(id, o.settled!.get(id)!);
+    return states;
+  }
+  // %k (our comment) has no '|'; the script path (%o) goes last, so a '|' in it cannot shift the fields.
+  const q = await cli('squeue', ['--noheader', '--states=all', `--name=${jobName}`, '--format=%i|%T|%r|%k|%o']);
   if (q.exitCode === SLURM_MISSING) throw new SlurmUnavailableError('squeue');
-  if (q.exitCode === 0) {
-    for (const line of q.stdout.split('\n')) {
-      const [id, state, reason] = line.trim().split('|');
-      if (id && state) states.set(id, { state, reason: reason ?? '' });
-    }
+  if (q.exitCode !== 0) throw new SlurmQueryError(`squeue failed (exit ${q.exitCode}): ${(q.stderr || q.stdout).trim()}`);
+  for (const line of q.stdout.split('\n')) {
+    const [id, state, reason, , ...script] = line.trim().split('|');
+    if (id && state) states.set(id, { state, reason: reason ?? '', ...(script.length ? { script: script.join('|') } : {}) });
   }
   for (const id of jobIds) {
     if (states.has(id)) continue;
+    const known = o.settled?.get(id);
+    if (known) {
+      states.set(id, known);
+      continue;
+    }
     const s = await cli('scontrol', ['show', 'job', id]);
+    if (s.exitCode === SLURM_MISSING) throw new SlurmUnavailableError('scontrol');
     const state = /JobState=(\S+)/.exec(s.stdout)?.[1];
     if (s.exitCode === 0 && state) states.set(id, { state, reason: /Reason=(\S+)/.exec(s.stdout)?.[1] ?? '' });
-    else states.set(id, { state: 'GONE', reason: 'the job left the queue; its completion record decides' });
+    else if (/invalid job id/i.test(`${s.stderr}\n${s.stdout}`)) states.set(id, { state: GONE, reason: 'the job left the queue; its completion record decides' });
+    else throw new SlurmQueryError(`scontrol show job ${id} failed (exit ${s.exitCode}): ${(s.stderr || s.stdout).trim()}`);
   }
   return states;
 }
@@ -181,6 +248,16 @@ export function slurmStageStatus(stage: Stage, sub: Submission | undefined, job:
   }
   if (job && job.state === 'COMPLETED') return { state: 'failed', reason: `job ${jobId} completed without writing a completion record`, ...withJob, ...withLog };
   if (failure) return { state: 'failed', reason: failure.error.split('\n')[0] ?? '', ...withJob, log: failure.log };
+  if (job?.state === GONE) {
+    // Without accounting SLURM forgets a job MinJobAge after it ends; a successful job would have written
+    // its completion record, so a gone job without one did not succeed (or never ran, if its upstream failed).
+    const upstream = (sub?.dependsOn ?? []).map((dj) => Object.values(file.jobs).flat().find((x) => x.jobId === dj)).filter((x): x is Submission => x !== undefined);
+    const unfinished = upstream.filter((u) => !isDone({ dir: path.dirname(u.script) }));
+    if (unfinished.length) {
+      return { state: 'skipped', reason: `job ${jobId} ended without running: its dependency never succeeded: ${unfinished.map((u) => `${u.kind} ${u.stage} (job ${u.jobId})`).join(', ')}`, ...withJob };
+    }
+    return { state: 'failed', reason: `job ${jobId} left the queue without writing a completion record (cancelled, killed, out of memory or out of time; SLURM no longer says which)`, ...withJob, ...withLog };
+  }
   return { state: 'pending', ...withJob };
 }
 
@@ -191,8 +268,9 @@ export interface SlurmOptions extends Selection {
   detach?: boolean;
   signal?: AbortSignal;
   onEvent?: (e: ExecEvent) => void;
-  /** First poll interval; grows ×1.5 while nothing changes, up to maxPollMs. */
+  /** First poll interval (default 40 s); grows ×1.5 while nothing changes, up to maxPollMs. */
   pollMs?: number;
+  /** Longest poll interval (default 180 s, or 4.5 × a shorter pollMs). */
   maxPollMs?: number;
   jobCommand?: (plan: Plan, stage: Stage, forced: boolean) => string[];
   dryRun?: boolean;
@@ -220,16 +298,22 @@ export async function executeSlurm(plan: Plan, opts: SlurmOptions = {}): Promise
 
   // One submitter per experiment at a time, so two `ablate run`s never submit the same stage twice.
   const lockDir = path.join(plan.resultsRoot, 'slurm', `${plan.experiment}.lock`);
-  const lock = await lockStage(lockDir, 'ablate run (slurm submit)', { ...(opts.signal ? { signal: opts.signal } : {}) });
+  const lock = await lockStage(lockDir, 'ablate run (slurm submit)', {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onWait: (h) => emit({ type: 'waiting', time: now(), lock: `the SLURM submissions of ${plan.experiment}`, holder: describeHolder(h) }),
+  });
   let file: SubmissionsFile;
   try {
     file = readSubmissions(plan);
     // squeue lists every job of the sweep; scontrol is asked only about stages not yet done.
-    const known = sel.stages.filter((s) => sel.forced.has(s.id) || !isDone(s)).map((s) => latestJob(file, s.id)?.jobId).filter((j): j is string => j !== undefined);
-    const states = await queryJobStates(cli, jobName, known);
+    const open = sel.stages.filter((s) => sel.forced.has(s.id) || !isDone(s));
+    const known = open.map((s) => latestJob(file, s.id)?.jobId).filter((j): j is string => j !== undefined);
+    const states = await queryJobStates(cli, jobName, known, { listAlways: open.length > 0 });
+    const recorded = new Set(Object.values(file.jobs).flat().map((j) => j.jobId));
     const jobOf = new Map<string, string>();
     for (const s of sel.stages) {
       const forced = sel.forced.has(s.id);
+      const scriptPath = path.join(s.dir, SBATCH_SCRIPT);
       const sub = latestJob(file, s.id);
       const st = sub ? states.get(sub.jobId) : undefined;
       if (sub && st && SLURM_ACTIVE_STATES.has(st.state)) {
@@ -237,19 +321,33 @@ export async function executeSlurm(plan: Plan, opts: SlurmOptions = {}): Promise
         emit({ type: 'stage-submitted', time: now(), id: s.id, kind: s.kind, jobId: sub.jobId, reused: true });
         continue;
       }
+      // A controller killed between sbatch and recording the job left it queued but unrecorded: adopt it
+      // (squeue names its script, which lives in the stage folder) instead of submitting a duplicate.
+      const orphan = [...states]
+        .filter(([id, x]) => !recorded.has(id) && x.script === scriptPath && SLURM_ACTIVE_STATES.has(x.state))
+        .sort(([a], [b]) => Number.parseInt(b, 10) - Number.parseInt(a, 10))[0];
+      if (orphan && !opts.dryRun) {
+        const [jobId] = orphan;
+        jobOf.set(s.id, jobId);
+        recorded.add(jobId);
+        (file.jobs[s.id] ??= []).push({ stage: s.id, kind: s.kind, jobId, submittedAt: now(), dependsOn: [], script: scriptPath });
+        writeSubmissions(plan, file);
+        emit({ type: 'stage-submitted', time: now(), id: s.id, kind: s.kind, jobId, reused: true });
+        continue;
+      }
       if (!forced && isDone(s)) {
         emit({ type: 'stage-done', time: now(), id: s.id, kind: s.kind, cached: true, durationMs: 0 });
         continue;
       }
       const depJobs = s.deps.map((d) => jobOf.get(d)).filter((j): j is string => j !== undefined);
-      const blocked = s.deps.find((d) => !jobOf.has(d) && !isDone(plan.stages.get(d)!));
+      // A forced upstream is about to be redone: without its job to wait for, its old output must not be used.
+      const blocked = s.deps.find((d) => !jobOf.has(d) && (sel.forced.has(d) || !isDone(plan.stages.get(d)!)));
       if (blocked) {
         // Its upstream could not be submitted: submitting it would only run it before its inputs exist.
         emit({ type: 'stage-skipped', time: now(), id: s.id, kind: s.kind, reason: `upstream ${plan.stages.get(blocked)!.kind} ${blocked} was not submitted` });
         continue;
       }
       const script = sbatchScript(plan, s, settings, jobCommand(plan, s, forced));
-      const scriptPath = path.join(s.dir, SBATCH_SCRIPT);
       mkdirSync(s.dir, { recursive: true });
       writeFileAtomic(scriptPath, script);
       if (opts.dryRun) {
@@ -317,9 +415,11 @@ export async function executeSlurm(plan: Plan, opts: SlurmOptions = {}): Promise
   return summary;
 }
 
-async function snapshot(plan: Plan, stages: Stage[], cli: SlurmCli, file: SubmissionsFile): Promise<Map<string, StageStatus>> {
-  const ids = stages.filter((s) => !isDone(s)).map((s) => latestJob(file, s.id)?.jobId).filter((j): j is string => j !== undefined);
-  const states = await queryJobStates(cli, jobNameOf(plan), ids);
+async function snapshot(plan: Plan, stages: Stage[], cli: SlurmCli, file: SubmissionsFile, settled?: Map<string, JobState>): Promise<Map<string, StageStatus>> {
+  const ids = stages.map((s) => jobToAsk(s, file)).filter((j): j is string => j !== undefined);
+  const states = await queryJobStates(cli, jobNameOf(plan), ids, settled ? { settled } : {});
+  // SLURM never brings a forgotten job back: scontrol need not be asked about it on every later poll.
+  if (settled) for (const [id, st] of states) if (st.state === GONE) settled.set(id, st);
   const out = new Map<string, StageStatus>();
   for (const s of stages) {
     const sub = latestJob(file, s.id);
@@ -328,17 +428,49 @@ async function snapshot(plan: Plan, stages: Stage[], cli: SlurmCli, file: Submis
   return out;
 }
 
+/**
+ * Poll intervals, as Snakemake does it: 40 s, growing to 180 s while nothing changes. A shorter first
+ * interval (tests, `--poll-ms`) keeps the same 4.5× ceiling rather than backing off to minutes.
+ */
+export function pollBounds(o: { pollMs?: number; maxPollMs?: number } = {}): { minPoll: number; maxPoll: number } {
+  const minPoll = o.pollMs ?? 40_000;
+  return { minPoll, maxPoll: Math.max(minPoll, o.maxPollMs ?? Math.min(180_000, minPoll * 4.5)) };
+}
+
+/** Consecutive failed polls (slurmctld unreachable) after which the controller stops following. */
+const MAX_FAILED_POLLS = 10;
+
 const terminal = (st: StageState): boolean => st === 'done' || st === 'failed' || st === 'skipped' || st === 'pending';
 
 /** Polls until every selected stage ended, emitting transitions; Ctrl-C stops watching, not the jobs. */
 async function follow(plan: Plan, stages: Stage[], cli: SlurmCli, file: SubmissionsFile, opts: SlurmOptions, emit: (e: ExecEvent) => void): Promise<Map<string, StageStatus>> {
-  const minPoll = opts.pollMs ?? 5_000;
-  const maxPoll = opts.maxPollMs ?? 120_000;
+  const { minPoll, maxPoll } = pollBounds(opts);
   let interval = minPoll;
   const seen = new Map<string, StageState>();
   const started = new Map<string, number>();
+  const settled = new Map<string, JobState>();
+  let last: Map<string, StageStatus> | undefined;
+  let failedPolls = 0;
   for (;;) {
-    const cur = await snapshot(plan, stages, cli, file);
+    let cur: Map<string, StageStatus>;
+    try {
+      cur = await snapshot(plan, stages, cli, file, settled);
+      failedPolls = 0;
+    } catch (err) {
+      // slurmctld briefly unreachable: the jobs run on; ask again later rather than guess their states.
+      if (!(err instanceof SlurmQueryError) || ++failedPolls >= MAX_FAILED_POLLS) {
+        throw new AblateError(`${(err as Error).message}\nThe submitted jobs keep running; \`ablate status\` shows them once SLURM answers again.`, EXIT.failed);
+      }
+      if (opts.signal?.aborted) return last ?? new Map();
+      interval = Math.min(maxPoll, Math.round(interval * 1.5));
+      try {
+        await sleep(interval, undefined, opts.signal ? { signal: opts.signal } : undefined);
+      } catch {
+        return last ?? new Map();
+      }
+      continue;
+    }
+    last = cur;
     let changed = false;
     for (const s of stages) {
       const st = cur.get(s.id)!;
@@ -366,14 +498,24 @@ async function follow(plan: Plan, stages: Stage[], cli: SlurmCli, file: Submissi
 }
 
 /** `ablate cancel`: scancel every queued or running job of the experiment. Returns the cancelled ids. */
-export async function cancelSlurm(plan: Plan, cli: SlurmCli = defaultSlurmCli): Promise<string[]> {
-  const file = readSubmissions(plan);
-  const ids = [...new Set(Object.values(file.jobs).flat().map((s) => s.jobId))];
-  const states = await queryJobStates(cli, file.jobName, ids);
-  const active = ids.filter((id) => SLURM_ACTIVE_STATES.has(states.get(id)?.state ?? ''));
-  if (active.length) {
-    const r = await cli('scancel', active);
-    if (r.exitCode !== 0) throw new Error(`scancel failed: ${r.stderr.trim()}`);
+export async function cancelSlurm(plan: Plan, cli: SlurmCli = defaultSlurmCli, onWait?: (holder: LockHolder) => void): Promise<string[]> {
+  // Under the submit lock: an `ablate run` submitting right now finishes first, so none of its jobs escape.
+  const lock = await lockStage(path.join(plan.resultsRoot, 'slurm', `${plan.experiment}.lock`), 'ablate cancel', onWait ? { onWait } : {});
+  try {
+    const file = readSubmissions(plan);
+    // Only a stage's latest job can still be queued: older ones ended before it was submitted.
+    const ids = [...new Set(Object.values(file.jobs).map((subs) => subs.at(-1)!.jobId))];
+    const states = await queryJobStates(cli, file.jobName, ids, { listAlways: true });
+    const active = ids.filter((id) => SLURM_ACTIVE_STATES.has(states.get(id)?.state ?? ''));
+    // Jobs of this experiment's stages that a killed controller submitted but never recorded.
+    const scripts = new Set([...plan.stages.values()].map((s) => path.join(s.dir, SBATCH_SCRIPT)));
+    for (const [id, st] of states) if (!active.includes(id) && st.script && scripts.has(st.script) && SLURM_ACTIVE_STATES.has(st.state)) active.push(id);
+    if (active.length) {
+      const r = await cli('scancel', active);
+      if (r.exitCode !== 0) throw new Error(`scancel failed: ${r.stderr.trim()}`);
+    }
+    return active;
+  } finally {
+    lock.release();
   }
-  return active;
 }

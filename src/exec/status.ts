@@ -4,7 +4,7 @@ import type { Plan, Stage, StageKind } from '../plan/types.js';
 import { explainCache, isDone, readCompletion, readFailure, STAGE_LOG } from './cache.js';
 import { selectStages, type Selection } from './graph.js';
 import { describeHolder, liveHolder, readLock } from './lock.js';
-import { defaultSlurmCli, jobNameOf, latestJob, queryJobStates, readSubmissions, slurmStageStatus, submissionsPath, type JobState, type SlurmCli } from './slurm.js';
+import { defaultSlurmCli, jobNameOf, jobToAsk, latestJob, queryJobStates, readSubmissions, slurmStageStatus, submissionsPath, type JobState, type SlurmCli } from './slurm.js';
 import type { StageState } from './types.js';
 
 export interface StageStatusRow {
@@ -64,7 +64,7 @@ export async function collectStatus(plan: Plan, opts: StatusOptions = {}): Promi
   let jobStates = new Map<string, JobState>();
   let note: string | undefined;
   if (subs) {
-    const ids = sel.stages.filter((s) => !isDone(s)).map((s) => latestJob(subs!, s.id)?.jobId).filter((j): j is string => j !== undefined);
+    const ids = sel.stages.map((s) => jobToAsk(s, subs!)).filter((j): j is string => j !== undefined);
     try {
       jobStates = await queryJobStates(opts.slurmCli ?? defaultSlurmCli, jobNameOf(plan), ids);
     } catch (err) {

@@ -50,6 +50,8 @@ export type ExecEvent =
   | { type: 'plan'; time: string; executor: 'local' | 'slurm'; runs: number; stages: number; cached: number; toRun: number }
   | { type: 'stage-start'; time: string; id: string; kind: StageKind; runs: string[]; gpus: number[] }
   | { type: 'stage-waiting'; time: string; id: string; kind: StageKind; holder: string }
+  /** Waiting for a lock that is not one stage's (the SLURM submit lock of the experiment). */
+  | { type: 'waiting'; time: string; lock: string; holder: string }
   | { type: 'progress'; time: string; id: string; kind: StageKind; elapsedMs: number } & StageProgress
   | { type: 'stage-done'; time: string; id: string; kind: StageKind; cached: boolean; durationMs: number }
   | { type: 'stage-failed'; time: string; id: string; kind: StageKind; error: string; log?: string; interrupted?: boolean }

@@ -3,7 +3,7 @@
  * Skips with a message when SLURM is absent locally; fails when CI is set.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ interface Fixture {
   name: string;
 }
 
-function fixture(tag: string): Fixture {
+function fixture(tag: string, resultsName = 'results'): Fixture {
   const dir = mkdtempSync(path.join(tmpdir(), `ablate-slurm-${tag}-`));
   const name = `slurm-${tag}-${path.basename(dir).slice(-6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
   writeFileSync(path.join(dir, 'code.jsonl'), '{"instruction":"write add","input":"","output":"def add(a,b): return a+b"}\n{"instruction":"write sub","input":"","output":"def sub(a,b): return a-b"}\n');
@@ -77,7 +77,7 @@ execute:
 `,
   );
   writeFileSync(path.join(dir, 'runners.mjs'), STANDIN);
-  return { dir, spec: path.join(dir, 'spec.yaml'), results: path.join(dir, 'results'), runners: path.join(dir, 'runners.mjs'), name };
+  return { dir, spec: path.join(dir, 'spec.yaml'), results: path.join(dir, resultsName), runners: path.join(dir, 'runners.mjs'), name };
 }
 
 const run = (f: Fixture, extra: string[], env: Record<string, string> = {}) =>
@@ -186,8 +186,30 @@ describe.skipIf(!hasSlurm && !process.env['CI'])('SLURM executor (real cluster)'
     const again = await run(f, ['--detach']);
     expect(again.exitCode).toBe(0);
     expect(Object.values(submissions(f).jobs).flat()).toHaveLength(7);
+    // A controller killed after sbatch but before recording the job: the jobs still queued are adopted
+    // (squeue names their scripts), never submitted a second time.
+    const allJobs = (): string[] => spawnSync('squeue', ['--noheader', '--states=all', `--name=ablate-${f.name}`, '--format=%i'], { encoding: 'utf8' }).stdout.split('\n').map((x) => x.trim()).filter(Boolean).sort();
+    const before = allJobs();
+    rmSync(path.join(f.results, 'slurm', `${f.name}.json`));
+    const adopt = await run(f, ['--detach']);
+    expect(adopt.exitCode, adopt.stderr).toBe(0);
+    expect(adopt.stdout).toMatch(/Submitted 0 job\(s\)/);
+    expect(allJobs()).toEqual(before);
     const done = await until('all stages done', () => status(f), (s) => s.counts['done'] === 7);
     expect(done.runs.every((x) => x.state === 'done')).toBe(true);
+  });
+
+  it('a results path with spaces, quotes, # and $(...) reaches sbatch whole and runs nothing as shell', async () => {
+    const f = fixture('quote', `my "results" $(touch PWNED) #1`);
+    const r = await run(f, ['--only', '*0.001*']);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/4 submitted/);
+    const st = await status(f);
+    expect(st.counts).toMatchObject({ done: 4 });
+    const trn = st.runs.find((x) => x.name.includes('0.001'))!.stages[1]!;
+    // sbatch wrote the job's output where the quoted --output said, inside the stage folder.
+    expect(existsSync(path.join(f.results, 'stages', 'train', trn.id, `ablate-slurm-${trn.jobId}.out`))).toBe(true);
+    expect(existsSync(path.join(f.dir, 'PWNED'))).toBe(false);
   });
 
   it('cancel scancels the queued and running jobs; nothing is marked done', async () => {

@@ -10,8 +10,11 @@ export function registerCancel(program: Command): void {
     .action(async (spec: string, flags: { results?: string; json?: boolean }) => {
       const { buildPlan } = await import('../../plan/build.js');
       const { cancelExperiment } = await import('../../exec/controller.js');
+      const { describeHolder } = await import('../../exec/lock.js');
       const plan = await buildPlan(spec, flags.results ? { resultsRoot: flags.results } : {});
-      const r = await cancelExperiment(plan);
+      const r = await cancelExperiment(plan, undefined, (h) =>
+        process.stderr.write(`waiting: another controller is submitting this experiment's jobs: ${describeHolder(h)}\n`),
+      );
       if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else {
         process.stdout.write(

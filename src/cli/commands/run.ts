@@ -160,6 +160,8 @@ export function registerRun(program: Command): void {
         });
       } catch (err) {
         await view.close();
+        // Ctrl-C while waiting (e.g. for another controller's SLURM submit lock): an interruption, not a failure.
+        if (ac.signal.aborted) throw new AblateError(`interrupted (${(err as Error).message.split('\n')[0]})`, 130);
         if (err instanceof AblateError) throw err;
         throw new AblateError((err as Error).message, EXIT.failed);
       } finally {
