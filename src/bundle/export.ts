@@ -25,7 +25,11 @@ const STAGE_FILES: Record<string, string[]> = {
   train: ['metrics.json', 'ablate-stage.json'],
   eval: ['result.json', 'ablate-stage.json'],
 };
-const DATA_FILES = ['data.jsonl', 'dataset_info.json'];
+/**
+ * With the data, a materialize stage is complete, so its completion record goes too: `ablate
+ * results` on the imported bundle then reads the sizes instead of calling the stage pending.
+ */
+const DATA_FILES = ['data.jsonl', 'dataset_info.json', 'ablate-stage.json'];
 
 function commonDir(files: string[]): string {
   const parts = files.map((f) => path.dirname(f).split(path.sep));

@@ -57,7 +57,13 @@ export function selectStages(plan: Plan, sel: Selection = {}): SelectedGraph {
   }
   const stages = [...plan.stages.values()].filter((s) => wanted.has(s.id));
   const force = new Set(sel.force ?? []);
-  const forced = new Set(stages.filter((s) => force.has(s.kind)).map((s) => s.id));
+  // Redoing a stage invalidates what was computed from it: a retrained model needs new evaluations.
+  const forced = new Set<string>();
+  for (const s of stages) {
+    if (!force.has(s.kind)) continue;
+    forced.add(s.id);
+    for (const d of dependentsOf(stages, s.id)) forced.add(d);
+  }
   return { runs, stages, forced };
 }
 

@@ -82,8 +82,16 @@ function list(items: readonly string[]): string {
   return `<ul class="notes">${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
 }
 
+/**
+ * Inline SVG in HTML needs no namespace declarations (the parser puts <svg> in the SVG namespace),
+ * and dropping them leaves the report with no http(s) URL in any attribute at all.
+ */
+export function inlineSvg(svg: string): string {
+  return svg.replace(/^<svg\b[^>]*>/, (open) => open.replace(/\s+xmlns(?::[\w-]+)?="[^"]*"/g, ''));
+}
+
 async function figure(chart: ChartSpec): Promise<string> {
-  const svg = await renderSvg(chart.spec);
+  const svg = inlineSvg(await renderSvg(chart.spec));
   return `<figure id="${escapeHtml(chart.id)}">${svg}<figcaption><strong>${escapeHtml(chart.title)}</strong>${escapeHtml(chart.caption)}</figcaption></figure>`;
 }
 

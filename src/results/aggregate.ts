@@ -190,7 +190,8 @@ export function columnsOf(collected: Collected, report?: ReportConfig): { column
   const evalMetrics: Array<{ task: string; metric: string }> = [];
   if (wanted && wanted.length > 0) {
     for (const key of wanted) {
-      const task = [...metricsByTask.keys()].find((t) => key.startsWith(`${t}.`));
+      // The longest task name that prefixes the key: `lcb.easy.pass@1` is task `lcb.easy`, not `lcb`.
+      const task = [...metricsByTask.keys()].filter((t) => key.startsWith(`${t}.`)).sort((x, y) => y.length - x.length)[0];
       if (task === undefined) {
         warnings.push(`report.metrics names "${key}", which no evaluated task produces (tasks: ${[...metricsByTask.keys()].join(', ') || 'none'})`);
         continue;
@@ -392,9 +393,13 @@ function checkReference(
 ): ReferenceCheck {
   const armSelector = ref.arm as Record<string, unknown>;
   const base = { armSelector, metric: ref.metric, reference: ref.value, ...(ref.note ? { note: ref.note } : {}) };
-  const index = groups.findIndex((g) => g.all.some((r) => matchesSelector(r, armSelector, configValue)));
-  if (index < 0) return { ...base, arm: null, observed: null, diff: null, ok: null, reason: `no arm matches ${canonicalJson(armSelector)}` };
-  const arm = arms[index]!;
+  const matching = groups.flatMap((g, i) => (g.all.some((r) => matchesSelector(r, armSelector, configValue)) ? [i] : []));
+  if (matching.length === 0) return { ...base, arm: null, observed: null, diff: null, ok: null, reason: `no arm matches ${canonicalJson(armSelector)}` };
+  // A paper number belongs to one arm: comparing it with whichever arm came first would be a silent guess.
+  if (matching.length > 1) {
+    return { ...base, arm: null, observed: null, diff: null, ok: null, reason: `${canonicalJson(armSelector)} matches ${matching.length} arms (${matching.map((i) => groups[i]!.arm).join('; ')}); name more axes to pick one` };
+  }
+  const arm = arms[matching[0]!]!;
   const cols = columns.filter((c) => c.metric === ref.metric);
   if (cols.length === 0) return { ...base, arm: arm.arm, observed: null, diff: null, ok: null, reason: `no column ${ref.metric}` };
   const withValue = cols.filter((c) => arm.cells[c.key]!.mean !== null);
@@ -434,8 +439,12 @@ function pairedForTask(
   const asPlus = (r: EvalResult): EvalResult => ({ ...r, problems: r.problems.map((p) => ({ ...p, passed: p.plus === true })) });
   const resultsOf = (rows: RunRow[]): Array<{ row: RunRow; result: EvalResult }> =>
     rows.flatMap((row) => row.evals.filter((e) => e.task === task && e.result).map((e) => ({ row, result: outcome === 'plus' ? asPlus(e.result!) : e.result! })));
-  const a = resultsOf(arm.rows);
-  const b = resultsOf(base.rows);
+  // Aggregate-only results (no per-problem outcomes) cannot be paired; they are skipped, with the reason below.
+  const perProblem = (x: { result: EvalResult }): boolean => x.result.problems.length > 0;
+  const allA = resultsOf(arm.rows);
+  const allB = resultsOf(base.rows);
+  const a = allA.filter(perProblem);
+  const b = allB.filter(perProblem);
   const empty = (reason: string, setup?: string): PairedComparison => ({
     arm: arm.arm,
     baseline: base.arm,
@@ -453,6 +462,9 @@ function pairedForTask(
     reason,
     warnings: [],
   });
+  if ((a.length === 0 && allA.length > 0) || (b.length === 0 && allB.length > 0)) {
+    return [empty(`${a.length === 0 ? 'the arm' : 'the baseline'}'s ${task} results have no per-problem outcomes (only aggregate metrics), so they cannot be paired`)];
+  }
   if (a.length === 0 || b.length === 0) {
     const side = a.length === 0 ? arm : base;
     const reasons = [...new Set(side.rows.flatMap((r) => r.evals.filter((e) => e.task === task && !e.result).map((e) => e.reason ?? 'no result')))];

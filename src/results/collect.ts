@@ -114,6 +114,10 @@ export function stageNotDoneReason(stage: Stage): string | undefined {
     const what = failure.value.interrupted ? 'interrupted' : 'failed';
     return `${stage.kind} stage ${what}${failure.value.error ? `: ${oneLine(failure.value.error)}` : ''}`;
   }
+  // A bundle exported without --with-data carries the manifest but not the (incomplete) stage.
+  if (stage.kind === 'materialize' && existsSync(path.join(stage.dir, MANIFEST_FILE))) {
+    return 'materialize stage not run here: its folder has manifest.json but no data (a bundle exported without --with-data?)';
+  }
   return `${stage.kind} stage pending`;
 }
 

@@ -18,7 +18,9 @@ export type McNemarVariant = (typeof MCNEMAR_VARIANTS)[number];
  *  - `exact`: two-sided exact binomial test of b ~ Bin(b + c, 1/2).
  *  - `midp`: the exact p-value minus the probability of the observed count (Fagerland et al. 2013).
  *  - `chi2`: (b − c)² / (b + c) against chi-square with 1 df.
- *  - `chi2-cc`: with Edwards' continuity correction, (|b − c| − 1)² / (b + c).
+ *  - `chi2-cc`: with Edwards' continuity correction, (|b − c| − 1)² / (b + c). The correction never
+ *    overshoots: |b − c| ≤ 1 gives 0 and p = 1 (R's mcnemar.test and statsmodels square the −1
+ *    instead, so for b = c > 0 they report p < 1, below the uncorrected test's p = 1).
  */
 export function mcnemarP(b: number, c: number, variant: McNemarVariant = 'midp'): number {
   const n = b + c;
@@ -46,16 +48,23 @@ function chiSquare1Sf(x: number): number {
 
 /**
  * Percentile `q` (0–100) of ascending `sorted` values with linear interpolation between order
- * statistics: numpy's default `percentile(..., method='linear')`.
+ * statistics: numpy's default `percentile(..., method='linear')`, computed in numpy's order of
+ * operations (index (n − 1)·(q/100), and its two-sided lerp) so a replayed analysis gives the same
+ * floating-point numbers, not merely close ones.
  */
 export function percentile(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   if (n === 0) throw new RangeError('percentile of an empty sample');
-  const h = ((n - 1) * q) / 100;
+  const h = (n - 1) * (q / 100);
+  if (h >= n - 1) return sorted[n - 1]!;
+  if (h <= 0) return sorted[0]!;
   const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
-  const x = sorted[lo]!;
-  return x + (h - lo) * (sorted[hi]! - x);
+  const gamma = h - lo;
+  const a = sorted[lo]!;
+  const b = sorted[lo + 1]!;
+  const diff = b - a;
+  // numpy's _lerp: from the nearer end, which keeps the result monotone and exact at the ends.
+  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
 }
 
 /** One configuration's paired outcomes, aligned by problem index (1 = passed). */

@@ -275,8 +275,9 @@ export function renderTerminal(tables: readonly TableModel[], noteLines: readonl
   return `${parts.join('\n')}\n`;
 }
 
+/** Cell text for a Markdown table: pipes and backslashes escaped, and no raw HTML (renderers would run it). */
 function mdEscape(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, '<br>');
 }
 
 export function renderMarkdown(tables: readonly TableModel[], noteLines: readonly string[]): string {

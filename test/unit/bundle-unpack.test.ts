@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Header, type HeaderData } from 'tar';
+import { Header, Pax, type HeaderData } from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AblateError } from '../../src/errors.js';
 import { packBundle } from '../../src/bundle/pack.js';
@@ -87,6 +87,18 @@ describe('unpackBundle', () => {
     expect(msg).toContain('Nothing was written');
     expect(existsSync(path.join(sandbox, 'escaped.txt'))).toBe(false);
     await expectRejected([{ path: 'a/../../escaped.txt', body: 'owned' }], /"\.\." segment/);
+  });
+
+  it('judges the path a pax header gives, not the harmless ustar name under it', async () => {
+    const file = Buffer.from('owned');
+    const header = new Header({ path: 'innocent.txt', mode: 0o644, uid: 0, gid: 0, mtime: new Date(0), type: 'File', size: file.length });
+    header.encode();
+    const pax = new Pax({ path: '../pax-escape.txt', mtime: new Date(0) }).encode();
+    await writeFile(bundle, gzipSync(Buffer.concat([pax, header.block!, file, Buffer.alloc(512 - file.length), Buffer.alloc(1024)])));
+    const err = await unpackBundle(bundle, target, SMALL).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(AblateError);
+    expect((err as AblateError).message).toMatch(/"\.\.\/pax-escape\.txt" rejected: .*"\.\." segment/);
+    expect(await tree(sandbox)).toEqual(before);
   });
 
   it('rejects absolute paths', async () => {

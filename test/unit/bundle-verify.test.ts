@@ -30,6 +30,11 @@ describe('sharing an experiment', () => {
       expect(d.idsSha256).toMatch(/^[0-9a-f]{64}$/);
       expect(d.sources.code?.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
+    expect(lock.ablate.version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const d of Object.values(lock.datasets) as Array<{ annotatorSetup?: unknown; steps?: Array<{ step: string; count: number }> }>) {
+      expect(d.annotatorSetup).toEqual({ complexity: { method: 'heuristic' } });
+      expect(d.steps?.map((s) => s.step)).toEqual(['load', 'decontaminate', 'complexity']);
+    }
   });
 
   it('verify re-materializes an exported bundle on a clean cache and finds every arm identical', async () => {
@@ -51,7 +56,34 @@ describe('sharing an experiment', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/DIFFERS complexity=low/);
     expect(r.stdout).toMatch(/source `code` content differs: locked sha256 [0-9a-f]{12}…, found [0-9a-f]{12}…/);
+    // …and names the file, as the bundled spec spells it.
+    expect(r.stdout).toMatch(/source `code` content differs: locked sha256 [0-9a-f]{12}…, found [0-9a-f]{12}… \(data\/quickstart-code\.jsonl\)/);
     expect(r.stdout).toMatch(/verification FAILED/);
+  });
+
+  it('export ships spec, lock, data cards and manifests; --with-data adds the subsets, and results read them after import', async () => {
+    const plain = await runCli(['import', bundle, path.join(work, 'plain')]);
+    expect(plain.exitCode).toBe(0);
+    const files = (JSON.parse(plain.stdout.replace(/^unpacked /, '')) as { files: string[] }).files;
+    expect(files).toEqual(expect.arrayContaining(['ablate.lock.json', 'bundle.json', 'spec/quickstart.yaml', 'spec/data/quickstart-code.jsonl']));
+    const mat = files.filter((f) => f.startsWith('stages/materialize/'));
+    expect(mat.filter((f) => f.endsWith('/manifest.json'))).toHaveLength(2);
+    expect(mat.filter((f) => f.endsWith('/datacard.json'))).toHaveLength(2);
+    expect(mat.filter((f) => /\/(data\.jsonl|ablate-stage\.json)$/.test(f))).toEqual([]);
+
+    const full = path.join(work, 'full.tar.gz');
+    const spec = path.join(repoRoot, 'experiments/quickstart.yaml');
+    expect((await runCli(['export', spec, '-o', full, '--with-data', '--results', path.join(work, 'results')], { env: env() })).exitCode).toBe(0);
+    const dir = path.join(work, 'full');
+    const imp = await runCli(['import', full, dir]);
+    expect(imp.exitCode).toBe(0);
+    const withData = (JSON.parse(imp.stdout.replace(/^unpacked /, '')) as { files: string[] }).files.filter((f) => f.startsWith('stages/materialize/'));
+    expect(withData.filter((f) => f.endsWith('/data.jsonl'))).toHaveLength(2);
+    expect(withData.filter((f) => f.endsWith('/ablate-stage.json'))).toHaveLength(2);
+    const res = await runCli(['results', path.join(dir, 'spec/quickstart.yaml'), '--results', dir, '--format', 'json'], { env: env() });
+    expect(res.exitCode).toBe(0);
+    const sizes = (JSON.parse(res.stdout) as { arms: Array<{ cells: Record<string, { n: number }> }> }).arms.map((a) => a.cells['dataset.size']!.n);
+    expect(sizes).toEqual([1, 1]);
   });
 
   it('import refuses to unpack over an existing folder with files', async () => {

@@ -19,10 +19,11 @@ describe('stage selection', () => {
     expect(sel.stages.map((s) => s.id)).toEqual(['mat0001', 'trn0001', 'trn0003', 'evl0001-humaneval', 'evl0001-mbpp', 'evl0003-humaneval', 'evl0003-mbpp']);
   });
 
-  it('--until stops after a kind; --force marks a kind', () => {
+  it('--until stops after a kind; --force marks a kind and everything downstream of it', () => {
     expect(selectStages(plan, { until: 'materialize' }).stages.map((s) => s.kind)).toEqual(['materialize', 'materialize']);
     expect(selectStages(plan, { until: 'train' }).stages).toHaveLength(6);
-    expect([...selectStages(plan, { force: ['train'] }).forced].sort()).toEqual(['trn0000', 'trn0001', 'trn0002', 'trn0003']);
+    expect([...selectStages(plan, { force: ['train'] }).forced].sort()).toEqual(['evl0000-humaneval', 'evl0000-mbpp', 'evl0001-humaneval', 'evl0001-mbpp', 'evl0002-humaneval', 'evl0002-mbpp', 'evl0003-humaneval', 'evl0003-mbpp', 'trn0000', 'trn0001', 'trn0002', 'trn0003']);
+    expect([...selectStages(plan, { force: ['train'], until: 'train' }).forced].sort()).toEqual(['trn0000', 'trn0001', 'trn0002', 'trn0003']);
   });
 
   it('dependents and topological order', () => {

@@ -70,7 +70,8 @@ describe('local executor', () => {
     expect(r2.calls.map((c) => c.id)).toEqual(['trn0002', 'evl0002-humaneval']);
     const r3 = standInRunners();
     await executeLocal(plan, r3, { only: 'arm-2', force: ['train'] });
-    expect(r3.calls.map((c) => c.id)).toEqual(['trn0002']);
+    // A retrained model is evaluated again.
+    expect(r3.calls.map((c) => c.id)).toEqual(['trn0002', 'evl0002-humaneval']);
   });
 
   it('GPU stages get only their slots in CUDA_VISIBLE_DEVICES, CPU stages an empty one, and no slot is shared', async () => {

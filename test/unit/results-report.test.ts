@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsFromPlan, type ResultsView } from '../../src/results/aggregate.js';
 import { complexityChart, metricCharts, renderSvg, trainingCurveChart } from '../../src/report/charts.js';
-import { buildReportHtml, escapeHtml, writeReport } from '../../src/report/html.js';
+import { buildReportHtml, escapeHtml, inlineSvg, writeReport } from '../../src/report/html.js';
 import { validateSpec } from '../../src/spec/validate.js';
 import { makeFixture, type Fixture } from './results-fixture.js';
 
@@ -76,6 +76,29 @@ describe('report html', () => {
     for (const s of ['id="results"', 'id="charts"', 'id="statistics"', 'id="reference"', 'id="training"', 'id="datacards"', 'id="provenance"']) expect(html).toContain(s);
     expect(html).toContain('45.00 ± 7.07 (n=2)');
     expect(html).toContain('train stage failed: llamafactory-cli exited with code 1');
+  });
+
+  it('has no external URL in any attribute or stylesheet, not even the SVG namespace declarations', async () => {
+    const html = await buildReportHtml(view);
+    const values = [...html.matchAll(/\s[\w:-]+="([^"]*)"/g)].map((m) => m[1]!);
+    expect(values.length).toBeGreaterThan(100);
+    expect(values.filter((v) => /(https?|ftp):|^\s*\/\//i.test(v))).toEqual([]);
+    expect(html).not.toMatch(/url\(\s*['"]?(?!#)/i);
+    expect(html).not.toMatch(/xmlns/);
+    expect(inlineSvg('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="marks" width="1"><g/></svg>')).toBe('<svg class="marks" width="1"><g/></svg>');
+  });
+
+  it('escapes hostile text from specs and results everywhere: header, tables, hover text, charts', async () => {
+    const evil = '<img src=x onerror=alert(1)>';
+    const hostile: ResultsView = {
+      ...view,
+      description: `<script>alert(1)</script>`,
+      arms: view.arms.map((a, i) => ({ ...a, arm: `${evil}${i}`, axes: Object.fromEntries(Object.keys(a.axes).map((k) => [k, `${evil}${String(a.axes[k])}`])) })),
+      warnings: [...view.warnings, evil],
+    };
+    const html = await buildReportHtml(hostile);
+    expect(html).not.toMatch(/<script|<img/i);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
   it('escapes text from specs and results', () => {

@@ -2,9 +2,10 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resultsFromPlan, type ResultsView } from '../../src/results/aggregate.js';
-import { collectResults } from '../../src/results/collect.js';
-import { mainTable, pivotView, renderResults } from '../../src/results/table.js';
+import { aggregateResults, columnsOf, resultsFromPlan, type ResultsView } from '../../src/results/aggregate.js';
+import { collectResults, type RunRow } from '../../src/results/collect.js';
+import type { EvalResult } from '../../src/results/types.js';
+import { mainTable, pivotView, renderMarkdown, renderResults } from '../../src/results/table.js';
 import { validateSpec } from '../../src/spec/validate.js';
 import { runCli } from '../helpers/cli.js';
 import { makeFixture, SETUP, type Fixture } from './results-fixture.js';
@@ -45,6 +46,18 @@ describe('collectResults', () => {
     expect(medR2.cells['humaneval.pass@1']).toMatchObject({ value: null, reason: 'eval stage pending' });
     const highR2 = c.rows.find((r) => r.arm === 'complexity=high' && r.repeat === 2)!;
     expect(highR2.cells['mbpp.pass@1']).toMatchObject({ value: null, reason: 'eval stage pending' });
+  });
+
+  it('a materialize folder with a manifest but no completion record (bundle without data) says so', async () => {
+    const f = await makeFixture();
+    try {
+      const mat = f.plan.stages.get(f.plan.runs[0]!.stages[0]!)!;
+      rmSync(path.join(mat.dir, 'ablate-stage.json'));
+      const row = collectResults(f.plan).rows[0]!;
+      expect(row.cells['dataset.size']).toMatchObject({ value: null, reason: 'materialize stage not run here: its folder has manifest.json but no data (a bundle exported without --with-data?)' });
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
   });
 
   it('a done stage without its file is a missing cell, not a crash', async () => {
@@ -134,6 +147,54 @@ describe('aggregation', () => {
 });
 
 describe('report section variants', () => {
+  it('a reference selector that matches several arms is not compared with any of them', async () => {
+    const f = await makeFixture({
+      editSpec: (s) =>
+        s
+          .replace('    data.filter.complexity.keep: [low, medium, high]\n', '    data.filter.complexity.keep: [low, medium, high]\n    data.size: [10, 20]\n')
+          .replace('baseline: { data.filter.complexity.keep: low }', 'baseline: { data.filter.complexity.keep: low, data.size: 10 }'),
+    });
+    try {
+      const v = resultsFromPlan(f.plan, { spec: validateSpec(f.specFile).spec });
+      const high = v.references.find((r) => r.armSelector['data.filter.complexity.keep'] === 'high')!;
+      expect(high).toMatchObject({ arm: null, observed: null, diff: null, ok: null });
+      expect(high.reason).toMatch(/^\{"data\.filter\.complexity\.keep":"high"\} matches 2 arms \(.*\); name more axes to pick one$/);
+      expect(renderResults(v, 'table')).toContain('matches 2 arms');
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('results with only aggregate metrics give no paired statistics, and say why (never NaN)', () => {
+    const result = (pass: number): EvalResult => ({ tool: 'livecodebench', task: 'lcb', metrics: { 'pass@1': pass }, problems: [], n_samples: 1, setup_hash: 'abc' });
+    const row = (keep: string, pass: number): RunRow => ({
+      run: keep,
+      name: `complexity=${keep}`,
+      arm: `complexity=${keep}`,
+      axes: { 'data.filter.complexity.keep': keep },
+      repeat: 1,
+      cells: { 'lcb.pass@1': { value: pass * 100, source: { stage: `e-${keep}`, kind: 'eval', file: `/r/${keep}/result.json`, setupHash: 'abc' } } },
+      evals: [{ task: 'lcb', stage: `e-${keep}`, result: result(pass), file: `/r/${keep}/result.json` }],
+      stages: { eval: { lcb: `e-${keep}` } },
+    });
+    const collected = { experiment: 'x', resultsRoot: '/r', specFile: '/s.yaml', rows: [row('low', 0.3), row('high', 0.4)], tasks: ['lcb'] };
+    const v = aggregateResults(collected, { report: { baseline: { 'data.filter.complexity.keep': 'low' } } });
+    expect(v.arms.find((a) => a.arm === 'complexity=high')!.delta['lcb.pass@1']).toBeCloseTo(10, 10);
+    expect(v.stats).toHaveLength(1);
+    expect(v.stats[0]).toMatchObject({ mean_diff: null, ci: null, configs: [], reason: "the arm's lcb results have no per-problem outcomes (only aggregate metrics), so they cannot be paired" });
+    expect(renderResults(v, 'table')).not.toContain('NaN');
+  });
+
+  it('report.metrics: a dotted task name wins over a shorter task that prefixes it', () => {
+    const collected = { experiment: 'x', resultsRoot: '/r', specFile: '/s.yaml', rows: [], tasks: ['lcb', 'lcb.easy'] };
+    const { columns, warnings } = columnsOf(collected, { metrics: ['lcb.easy.pass@1', 'lcb.pass@1'] });
+    expect(columns.filter((c) => c.task !== undefined).map((c) => [c.task, c.key])).toEqual([
+      ['lcb.easy', 'lcb.easy.pass@1'],
+      ['lcb', 'lcb.pass@1'],
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
   it('report.metrics picks the metric columns; an unknown metric is a warning', async () => {
     const f = await makeFixture({ editSpec: (s) => s.replace('  tolerance: 3\n', '  tolerance: 3\n  metrics: [mbpp.pass@1, livecodebench.pass@1]\n') });
     try {
@@ -216,6 +277,14 @@ describe('formats', () => {
     expect(md).toContain('| low | 2 | 30.5 ± 0.7 (n=2) |');
   });
 
+  it('markdown: text from specs cannot inject HTML or break the table', () => {
+    const md = renderMarkdown([{ title: 'a <b>', head: ['x|y'], align: ['left'], rows: [['<img src=x onerror=alert(1)>\nnext & more']] }], ['note <script>']);
+    expect(md).not.toMatch(/<img|<script|<b>/);
+    expect(md).toContain('| &lt;img src=x onerror=alert(1)&gt;<br>next &amp; more |');
+    expect(md).toContain('| x\\|y |');
+    expect(md).toContain('- note &lt;script&gt;');
+  });
+
   it('csv: plain numbers in mean/sd/n/delta columns, - for missing', () => {
     const rows = parse(renderResults(view, 'csv'), { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(3);
@@ -296,6 +365,6 @@ describe('ablate results / ablate report (built CLI)', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout.trim()).toBe(out);
     const d = await runCli(['report', fx.specFile, '--results', fx.resultsRoot]);
-    expect(d.stdout.trim()).toBe(path.join(fx.resultsRoot, 'fixture', 'report.html'));
+    expect(d.stdout.trim()).toBe(path.join(fx.resultsRoot, 'experiments', 'fixture', 'report.html'));
   });
 });

@@ -49,6 +49,14 @@ describe('percentile', () => {
     expect(percentile([1, 2], 0)).toBe(1);
   });
 
+  it('gives the very floating-point numbers numpy gives (its index and lerp order), not merely close ones', () => {
+    // repr(float(x)) of numpy 2.4 np.percentile(a, q): a replayed bootstrap must print what the study printed.
+    const a = [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4];
+    expect([10, 2.5, 97.5, 33.3, 66.7].map((q) => percentile(a, q))).toEqual([0.16000000000000003, 0.115, 5.919999999999999, 0.39959999999999996, 1.603200000000001]);
+    const b = [-2.8, -1.3, 0.7, 1.1, 1.9, 2.3, 4.75, 5.05, 7.7, 9.15, 11.3];
+    expect([2.5, 97.5, 10, 90].map((q) => percentile(b, q))).toEqual([-2.425, 10.762500000000001, -1.3, 9.15]);
+  });
+
   it('rejects an empty sample', () => {
     expect(() => percentile([], 50)).toThrow(RangeError);
   });

@@ -97,7 +97,7 @@ export function registerRun(program: Command): void {
     .description('run the stages of a spec (materialize → train → eval), skipping done ones, resuming interrupted ones')
     .argument('<spec>', 'experiment spec (YAML)')
     .option('--until <kind>', 'stop after this stage kind (materialize, train, eval)')
-    .option('--force <kind>', 'redo the stages of this kind even when done (repeatable)', (v: string, prev: string[] = []) => [...prev, ...v.split(',')])
+    .option('--force <kind>', 'redo the stages of this kind, and everything computed from them, even when done (repeatable)', (v: string, prev: string[] = []) => [...prev, ...v.split(',')])
     .option('--only <glob>', 'only the runs whose name matches this glob')
     .option('--gpus <list>', 'GPU ids to schedule onto, e.g. 0,1,2,3 (default: execute.gpus)')
     .addOption(new Option('--executor <name>', 'where stages run (default: execute.executor)').choices(['local', 'slurm']))
