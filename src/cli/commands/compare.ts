@@ -1,4 +1,5 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { integerIn } from '../options.js';
 import Table from 'cli-table3';
 import { compareFiles, DEFAULT_RESAMPLES, DEFAULT_SEED, type CompareReport, type ResampleSource } from '../../results/compare.js';
 import { MCNEMAR_VARIANTS, SEED_MAX, type McNemarVariant } from '../../results/stats.js';
@@ -11,14 +12,6 @@ interface CompareFlags {
   resamplesFile?: string;
   seed: number;
   json?: boolean;
-}
-
-function integerIn(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-    return n;
-  };
 }
 
 export function registerCompare(program: Command): void {

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { integerIn } from '../options.js';
 import { planFromValidated } from '../../plan/build.js';
 import { resultsFromPlan, type ResultsView } from '../../results/aggregate.js';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../results/compare.js';
@@ -25,14 +26,6 @@ export function loadResults(specFile: string, opts: ResultsOptions = {}): Result
     ...(opts.resamples !== undefined ? { resamples: opts.resamples } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
   });
-}
-
-function integerIn(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-    return n;
-  };
 }
 
 /** The statistics options `results` and `report` share. */
