@@ -159,16 +159,17 @@ describe('SLURM executor under failure', () => {
     let finished = false;
     const following = executeSlurm(plan, { cli: c.cli, jobCommand: () => ['true'], pollMs: 5, force: ['train'] }).then((x) => ((finished = true), x));
     await new Promise((r) => setTimeout(r, 60));
-    expect(c.sbatches()).toBe(1);
+    // The forced training and the evaluation computed from it.
+    expect(c.sbatches()).toBe(2);
     expect(finished).toBe(false);
     const st = await collectStatus(plan, { slurmCli: c.cli });
-    expect(st.runs[0]!.stages.map((x) => x.state)).toEqual(['done', 'submitted', 'done']);
-    // The job runs and writes its new record.
-    await writeCompletion(plan.stages.get('trn0000')!, { startedAt: new Date(), finishedAt: new Date(Date.now() + 1000), executor: 'slurm' });
+    expect(st.runs[0]!.stages.map((x) => x.state)).toEqual(['done', 'submitted', 'submitted']);
+    // The jobs run and write their new records.
+    for (const id of ['trn0000', 'evl0000-humaneval']) await writeCompletion(plan.stages.get(id)!, { startedAt: new Date(), finishedAt: new Date(Date.now() + 1000), executor: 'slurm' });
     for (const j of c.jobs.values()) j.state = 'COMPLETED';
     const summary = await following;
     expect(summary.runs[0]!.state).toBe('done');
-    expect(summary.ran).toBe(1);
+    expect(summary.ran).toBe(2);
   });
 
   it('a forced stage whose submission failed holds back its dependents (they would read its old output)', async () => {
