@@ -8,6 +8,7 @@ import binomialPmf from '@stdlib/stats-base-dists-binomial-pmf';
 import gammainc from '@stdlib/math-base-special-gammainc';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { percentile } from '../util/percentile.js';
 
 export const MCNEMAR_VARIANTS = ['midp', 'exact', 'chi2', 'chi2-cc'] as const;
 export type McNemarVariant = (typeof MCNEMAR_VARIANTS)[number];
@@ -44,27 +45,6 @@ export function mcnemarP(b: number, c: number, variant: McNemarVariant = 'midp')
 /** Upper tail of chi-square with 1 degree of freedom, via the upper regularized gamma (accurate for tiny p). */
 function chiSquare1Sf(x: number): number {
   return x <= 0 ? 1 : gammainc(x / 2, 0.5, true, true);
-}
-
-/**
- * Percentile `q` (0–100) of ascending `sorted` values with linear interpolation between order
- * statistics: numpy's default `percentile(..., method='linear')`, computed in numpy's order of
- * operations (index (n − 1)·(q/100), and its two-sided lerp) so a replayed analysis gives the same
- * floating-point numbers, not merely close ones.
- */
-export function percentile(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) throw new RangeError('percentile of an empty sample');
-  const h = (n - 1) * (q / 100);
-  if (h >= n - 1) return sorted[n - 1]!;
-  if (h <= 0) return sorted[0]!;
-  const lo = Math.floor(h);
-  const gamma = h - lo;
-  const a = sorted[lo]!;
-  const b = sorted[lo + 1]!;
-  const diff = b - a;
-  // numpy's _lerp: from the nearer end, which keeps the result monotone and exact at the ends.
-  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
 }
 
 /** One configuration's paired outcomes, aligned by problem index (1 = passed). */

@@ -188,8 +188,9 @@ export function nodeAt(layer: SpecLayer, p: SpecPath): Node | undefined {
       const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg));
       node = pair?.value ?? undefined;
       if (node === undefined && pair) return (pair.key as Node) ?? undefined;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      node = node.items[seg];
+    } else if (isSeq(node) && /^\d+$/.test(String(seg))) {
+      // Schema errors name list positions as strings ("0"), rules as numbers.
+      node = node.items[Number(seg)];
     } else return undefined;
     if (node === undefined || node === null) return undefined;
   }

@@ -61,8 +61,8 @@ const compositionRatios: Rule = (spec) => {
   return issues;
 };
 
-function binCount(bins: number | undefined, thresholds: number[] | undefined): number {
-  return thresholds ? thresholds.length + 1 : bins ?? 3;
+function binCount(bins: number | undefined, cuts: number[] | undefined): number {
+  return cuts ? cuts.length + 1 : bins ?? 3;
 }
 
 function checkBinChoice(keep: unknown, count: number, where: (string | number)[], what: string): RuleIssue[] {
@@ -73,19 +73,50 @@ function checkBinChoice(keep: unknown, count: number, where: (string | number)[]
   return [];
 }
 
+/** `percentiles` must rise strictly; the schema already bounds each one to (0, 100). */
+function checkPercentiles(p: number[] | undefined, where: (string | number)[]): RuleIssue[] {
+  if (!p) return [];
+  const i = p.findIndex((x, k) => k > 0 && x <= p[k - 1]!);
+  return i > 0 ? [{ path: [...where, i], message: `percentiles must be strictly ascending (${p[i]} follows ${p[i - 1]}), e.g. [33, 66]` }] : [];
+}
+
+/**
+ * `bins`/`levels` default to 3 (the resolved config always carries them), so only a different value
+ * set beside explicit cut points is a contradiction.
+ */
+function checkCountAgrees(count: number | undefined, cuts: number[], where: (string | number)[], name: string, cutName: string): RuleIssue[] {
+  if (count === undefined || count === 3 || count === cuts.length + 1) return [];
+  return [{ path: where, message: `${name} (${count}) disagrees with ${cuts.length} ${cutName}, which make ${cuts.length + 1}; give one or the other` }];
+}
+
 const binsConsistent: Rule = (spec) => {
   const f = spec.data?.filter;
   const issues: RuleIssue[] = [];
   if (f?.complexity) {
-    const t = f.complexity.thresholds;
-    if (t && t.some((x, i) => i > 0 && x <= t[i - 1]!)) issues.push({ path: ['data', 'filter', 'complexity', 'thresholds'], message: 'thresholds must be strictly ascending' });
-    if (t && f.complexity.bins !== undefined && f.complexity.bins !== 3 && f.complexity.bins !== t.length + 1) {
-      issues.push({ path: ['data', 'filter', 'complexity', 'bins'], message: `bins (${f.complexity.bins}) disagrees with ${t.length} thresholds; give one or the other` });
+    const c = f.complexity;
+    const t = c.thresholds;
+    const p = c.percentiles;
+    const at = ['data', 'filter', 'complexity'];
+    if (t && t.some((x, i) => i > 0 && x <= t[i - 1]!)) issues.push({ path: [...at, 'thresholds'], message: 'thresholds must be strictly ascending' });
+    issues.push(...checkPercentiles(p, [...at, 'percentiles']));
+    if (t && p) {
+      issues.push({ path: [...at, 'percentiles'], message: 'give either thresholds (fixed scores) or percentiles (cut points from the score distribution), not both' });
     }
-    issues.push(...checkBinChoice(f.complexity.keep, binCount(t ? undefined : f.complexity.bins, t), ['data', 'filter', 'complexity', 'keep'], 'complexity bins'));
+    const cuts = t ?? p;
+    if (cuts) issues.push(...checkCountAgrees(c.bins, cuts, [...at, 'bins'], 'bins', t ? 'thresholds' : 'percentiles'));
+    issues.push(...checkBinChoice(c.keep, binCount(c.bins, cuts), [...at, 'keep'], 'complexity bins'));
   }
-  if (f?.diversity && f.diversity.method !== 'greedy') {
-    issues.push(...checkBinChoice(f.diversity.keep, f.diversity.levels ?? 3, ['data', 'filter', 'diversity', 'keep'], 'diversity levels'));
+  if (f?.diversity) {
+    const d = f.diversity;
+    const p = d.percentiles;
+    const at = ['data', 'filter', 'diversity'];
+    if (d.method === 'greedy') {
+      if (p) issues.push({ path: [...at, 'percentiles'], message: 'greedy selection keeps or rejects records, it has no score to cut; drop percentiles or use method mean-similarity or knn-density' });
+    } else {
+      issues.push(...checkPercentiles(p, [...at, 'percentiles']));
+      if (p) issues.push(...checkCountAgrees(d.levels, p, [...at, 'levels'], 'levels', 'percentiles'));
+      issues.push(...checkBinChoice(d.keep, binCount(d.levels, p), [...at, 'keep'], 'diversity levels'));
+    }
   }
   return issues;
 };

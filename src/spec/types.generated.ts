@@ -238,7 +238,7 @@ export interface Data {
 }
 export interface Filter {
   /**
-   * Keep one complexity bin: quantile bins (`bins`, study B: 3 equal slices by sorted score) or explicit `thresholds`.
+   * Keep one complexity bin: quantile bins (`bins`, study B: 3 equal slices by sorted score), explicit score `thresholds`, or score `percentiles`.
    */
   complexity?: {
     bins?: number;
@@ -248,6 +248,12 @@ export interface Filter {
      * @minItems 1
      */
     thresholds?: [number, ...number[]];
+    /**
+     * Strictly ascending percentiles in (0, 100) of the complexity scores, e.g. [33, 66]; percentiles.length + 1 bins. Each cut point is numpy's default `np.percentile` (linear interpolation) of the scores; bin i holds scores in (cut(i-1), cut(i)], the lowest bin [min, cut(0)]: a score equal to a cut joins the lower bin. Not together with `thresholds`, nor with a `bins` other than percentiles.length + 1.
+     *
+     * @minItems 1
+     */
+    percentiles?: [number, ...number[]];
     keep: BinChoice;
   };
   /**
@@ -267,11 +273,17 @@ export interface Filter {
     shortfall?: 'error' | 'fill';
   };
   /**
-   * Keep one semantic-diversity level: tertiles of 1 − mean cosine similarity (study B), kNN local density, or DEITA greedy selection.
+   * Keep one semantic-diversity level: tertiles of 1 − mean cosine similarity (study B), percentile cuts of it (`percentiles`, study A), kNN local density, or DEITA greedy selection.
    */
   diversity?: {
     method?: 'mean-similarity' | 'knn-density' | 'greedy';
     levels?: number;
+    /**
+     * Strictly ascending percentiles in (0, 100) of the diversity score (higher = more diverse), e.g. [34, 67]; percentiles.length + 1 levels, level 1 the least diverse. A score equal to a cut joins the upper (more diverse) level: level i holds [cut(i-1), cut(i)), the highest [cut(last), max]. The cut at p is numpy's default `np.percentile` (linear) at 100 − p of the scores counted from the most diverse end, i.e. the (100 − p)-th percentile of mean similarity carried over to diversity = 1 − similarity. So study A's cut (LOW = mean similarity above its 66th percentile, HIGH = at or below its 33rd) is exactly `percentiles: [34, 67]` with `keep: low` / `keep: high`. Not with `greedy`, nor with a `levels` other than percentiles.length + 1.
+     *
+     * @minItems 1
+     */
+    percentiles?: [number, ...number[]];
     keep: BinChoice;
     /**
      * Neighbours for knn-density.

@@ -85,6 +85,28 @@ describe('ablate validate: bad input is reported as FILE:LINE:COL with exit code
     expectLocated(g.lines, 'group.yaml', 9, 17, /unknown task-type group `algoritmic`; did you mean `algorithmic`\?/);
   });
 
+  it('percentiles: not with thresholds, strictly ascending, in (0, 100), and keep counted against them', async () => {
+    const both = await validate('pct-both.yaml', `${VALID}  filter:\n    complexity:\n      thresholds: [1, 2]\n      percentiles: [33, 66]\n      keep: low\n`);
+    expect(both.exitCode).toBe(2);
+    expectLocated(both.lines, 'pct-both.yaml', 10, 20, /data\.filter\.complexity\.percentiles: give either thresholds .* or percentiles .*, not both/);
+    const order = await validate('pct-order.yaml', `${VALID}  filter:\n    diversity: { percentiles: [67, 34], keep: high }\n`);
+    expect(order.exitCode).toBe(2);
+    expectLocated(order.lines, 'pct-order.yaml', 8, 36, /percentiles must be strictly ascending \(34 follows 67\)/);
+    const range = await validate('pct-range.yaml', `${VALID}  filter:\n    complexity: { percentiles: [50, 100], keep: 1 }\n`);
+    expect(range.exitCode).toBe(2);
+    expectLocated(range.lines, 'pct-range.yaml', 8, 37, /data\.filter\.complexity\.percentiles\.1: must be < 100/);
+    // Two percentiles make three bins: `medium` is fine, bin 4 and a contradicting `levels` are not.
+    expect((await validate('pct-ok.yaml', `${VALID}  filter:\n    diversity: { percentiles: [34, 67], keep: medium }\n`)).exitCode).toBe(0);
+    const keep = await validate('pct-keep.yaml', `${VALID}  filter:\n    diversity: { levels: 5, percentiles: [50], keep: high }\n`);
+    expect(keep.exitCode).toBe(2);
+    expectLocated(keep.lines, 'pct-keep.yaml', 8, 26, /levels \(5\) disagrees with 1 percentiles, which make 2/);
+    expectLocated(keep.lines, 'pct-keep.yaml', 8, 54, /`high` names one of three bins, but there are 2/);
+    const bin = await validate('pct-bin.yaml', `${VALID}  filter:\n    complexity: { percentiles: [25, 50, 75], keep: 5 }\n`);
+    expectLocated(bin.lines, 'pct-bin.yaml', 8, 52, /bin 5 does not exist: there are 4 complexity bins/);
+    const greedy = await validate('pct-greedy.yaml', `${VALID}  filter:\n    diversity: { method: greedy, percentiles: [50], keep: high }\n`);
+    expectLocated(greedy.lines, 'pct-greedy.yaml', 8, 47, /greedy selection .* has no score to cut/);
+  });
+
   it('references to undefined sources', async () => {
     const r = await validate('src.yaml', VALID.replace('source: code', 'source: cod'));
     expect(r.exitCode).toBe(2);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { discordant, mcnemarP, meanDiff, pairedBootstrap, passPercent, percentile, seededResamples } from '../../src/results/stats.js';
+import { discordant, mcnemarP, meanDiff, pairedBootstrap, passPercent, seededResamples } from '../../src/results/stats.js';
+import { percentile } from '../../src/util/percentile.js';
 
 // Reference p-values computed independently in Python: exact binomial tails with math.comb,
 // chi-square(1) upper tail as erfc(sqrt(x / 2)).

@@ -1,5 +1,6 @@
 import { AblateError, EXIT } from '../../errors.js';
 import type { BinChoice } from '../../spec/types.generated.js';
+import { percentile } from '../../util/percentile.js';
 
 /**
  * Quantile bins exactly as study B cuts tertiles: sort ascending by score, slices of floor(N/bins),
@@ -32,6 +33,53 @@ export function thresholdBins(scores: ArrayLike<number>, thresholds: readonly nu
     binOf[i] = b;
   }
   return binOf;
+}
+
+/**
+ * Which bin a score equal to a cut point joins. `lower`: bin i holds (cut(i-1), cut(i)], the lowest
+ * bin [min, cut(0)]. `upper`: bin i holds [cut(i-1), cut(i)), the highest bin [cut(last), max].
+ */
+export type CutSide = 'lower' | 'upper';
+
+/**
+ * Percentile bins: the cut points are numpy's default `np.percentile` (linear) of the scores at each
+ * of `percentiles` (strictly ascending, in (0, 100)); percentiles.length + 1 bins.
+ *
+ * With `side: 'upper'` each cut is counted from the top: the cut at p is numpy's (100 − p)-th
+ * percentile of the scores in descending order. That is the same number as the p-th percentile in
+ * exact arithmetic, but it uses the very order statistics and weights numpy uses for the (100 − p)-th
+ * percentile of the mirrored score (similarity = 1 − diversity). Computed from the bottom instead,
+ * the index can land a hair off a record that study A's index hits exactly (150·0.66 = 99 but
+ * 150·0.34 = 51.00000000000001), and the record on study A's cut would change sides.
+ */
+export function percentileBins(
+  scores: ArrayLike<number>,
+  percentiles: readonly number[],
+  side: CutSide,
+  where: string,
+): { binOf: Int32Array; cuts: number[] } {
+  checkFinite(scores);
+  for (let i = 0; i < percentiles.length; i++) {
+    const p = percentiles[i]!;
+    if (!(p > 0 && p < 100) || (i > 0 && !(p > percentiles[i - 1]!))) {
+      throw new AblateError(`${where}.percentiles must be strictly ascending numbers between 0 and 100 (exclusive), got ${JSON.stringify(percentiles)}`, EXIT.usage);
+    }
+  }
+  const n = scores.length;
+  const binOf = new Int32Array(n);
+  if (n === 0) return { binOf, cuts: [] };
+  // Typed-array sort is numeric; scores are finite, so there is no NaN or -0 subtlety that matters.
+  const ascending = Float64Array.from(scores).sort();
+  const descending = side === 'upper' ? ascending.slice().reverse() : ascending;
+  const cuts = percentiles.map((p) => (side === 'upper' ? percentile(descending, 100 - p) : percentile(ascending, p)));
+  for (let i = 0; i < n; i++) {
+    const v = scores[i]!;
+    let b = 0;
+    if (side === 'lower') while (b < cuts.length && v > cuts[b]!) b++;
+    else while (b < cuts.length && v >= cuts[b]!) b++;
+    binOf[i] = b;
+  }
+  return { binOf, cuts };
 }
 
 function checkFinite(scores: ArrayLike<number>, ids?: readonly string[]): void {
