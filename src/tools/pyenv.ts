@@ -10,6 +10,7 @@
  * shebang, so before the rename those paths are rewritten to the final location.
  */
 import { existsSync } from 'node:fs';
+import { runLineByLine } from '../util/lines.js';
 import { mkdir, readFile, readdir, rename, rm, writeFile, mkdtemp, open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -212,25 +213,16 @@ async function buildManagedEnv(finalPath: string, opts: EnsureToolEnvOptions): P
 }
 
 async function run(file: string, args: string[], say: (l: string) => void, signal: AbortSignal | undefined, env: NodeJS.ProcessEnv): Promise<void> {
-  const tail: string[] = [];
-  const child = execa(file, args, { all: true, reject: false, cancelSignal: signal, env, extendEnv: false, buffer: false });
-  child.all?.setEncoding('utf8');
-  let pending = '';
-  child.all?.on('data', (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split(/\r?\n/);
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      tail.push(line);
-      if (tail.length > 30) tail.shift();
+  const r = await runLineByLine(file, args, {
+    from: 'all',
+    env,
+    extendEnv: false,
+    ...(signal ? { signal } : {}),
+    onLine: (line) => {
       if (isProgressLine(line)) say(`  ${line.trim()}`);
-    }
+    },
   });
-  const result = await child;
-  if (result.exitCode !== 0 || result.failed) {
-    if (pending) tail.push(pending);
-    throw new AblateError(`${path.basename(file)} ${args.slice(0, 3).join(' ')} failed (exit ${result.exitCode ?? result.signal}):\n${tail.join('\n')}`);
-  }
+  if (!r.ok) throw new AblateError(`${path.basename(file)} ${args.slice(0, 3).join(' ')} failed (exit ${r.exit}):\n${r.tail.join('\n')}`);
 }
 
 /** pip's lines worth showing: what it fetches (with sizes) and what it installs. */
