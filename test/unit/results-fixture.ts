@@ -37,6 +37,13 @@ report:
     - { arm: { data.filter.complexity.keep: medium }, metric: humaneval.pass@1, value: 10 }
 `;
 
+/** Adds a second swept axis (data.size) to the fixture spec, with the baseline pinned on both axes. */
+export function withSizeAxis(spec: string): string {
+  return spec
+    .replace('    data.filter.complexity.keep: [low, medium, high]\n', '    data.filter.complexity.keep: [low, medium, high]\n    data.size: [10, 20]\n')
+    .replace('baseline: { data.filter.complexity.keep: low }', 'baseline: { data.filter.complexity.keep: low, data.size: 10 }');
+}
+
 export const PROBLEMS = 20;
 export const SETUP = 'a1b2c3d4e5f60718';
 

@@ -5,7 +5,7 @@ import { resultsFromPlan, type ResultsView } from '../../src/results/aggregate.j
 import { complexityChart, metricCharts, renderSvg, trainingCurveChart } from '../../src/report/charts.js';
 import { buildReportHtml, escapeHtml, inlineSvg, writeReport } from '../../src/report/html.js';
 import { validateSpec } from '../../src/spec/validate.js';
-import { makeFixture, type Fixture } from './results-fixture.js';
+import { makeFixture, type Fixture, withSizeAxis } from './results-fixture.js';
 
 let fx: Fixture;
 let view: ResultsView;
@@ -37,10 +37,7 @@ describe('report charts', () => {
 
   it('with two swept axes: a chart per axis, the other axis as colour series in plan order; pivots in the html', async () => {
     const f = await makeFixture({
-      editSpec: (s) =>
-        s
-          .replace('    data.filter.complexity.keep: [low, medium, high]\n', '    data.filter.complexity.keep: [low, medium, high]\n    data.size: [10, 20]\n')
-          .replace('baseline: { data.filter.complexity.keep: low }', 'baseline: { data.filter.complexity.keep: low, data.size: 10 }'),
+      editSpec: withSizeAxis,
     });
     try {
       const v = resultsFromPlan(f.plan, { spec: validateSpec(f.specFile).spec });

@@ -8,7 +8,7 @@ import type { EvalResult } from '../../src/results/types.js';
 import { mainTable, pivotView, renderMarkdown, renderResults } from '../../src/results/table.js';
 import { validateSpec } from '../../src/spec/validate.js';
 import { runCli } from '../helpers/cli.js';
-import { makeFixture, SETUP, type Fixture } from './results-fixture.js';
+import { makeFixture, SETUP, type Fixture, withSizeAxis } from './results-fixture.js';
 
 let fx: Fixture;
 let view: ResultsView;
@@ -149,10 +149,7 @@ describe('aggregation', () => {
 describe('report section variants', () => {
   it('a reference selector that matches several arms is not compared with any of them', async () => {
     const f = await makeFixture({
-      editSpec: (s) =>
-        s
-          .replace('    data.filter.complexity.keep: [low, medium, high]\n', '    data.filter.complexity.keep: [low, medium, high]\n    data.size: [10, 20]\n')
-          .replace('baseline: { data.filter.complexity.keep: low }', 'baseline: { data.filter.complexity.keep: low, data.size: 10 }'),
+      editSpec: withSizeAxis,
     });
     try {
       const v = resultsFromPlan(f.plan, { spec: validateSpec(f.specFile).spec });
