@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { UsageError } from '../errors.js';
 import { canonicalJson } from '../util/hash.js';
+import { ADJUSTMENT_NAMES } from './adjust.js';
 import type { AggregateCell, ArmRow, Column, PairedComparison, ResultsView } from './aggregate.js';
 
 export const RESULT_FORMATS = ['table', 'md', 'csv', 'json'] as const;
@@ -196,17 +197,21 @@ export function pivotTable(view: ResultsView, pivot: Pivot): TableModel {
 /** Paired statistics: each arm against the baseline, per benchmark. */
 export function statsTable(view: ResultsView): TableModel {
   const s = view.statsSettings;
-  const head = ['arm', 'vs baseline', 'task', 'pass arm %', 'pass base %', 'diff pp', `McNemar p (${s.mcnemar}) per config`, `p<${s.alpha}`, `${s.level}% CI pp`];
-  const align: Align[] = ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'right', 'right'];
+  const adj = ADJUSTMENT_NAMES[s.adjustment];
+  const head = ['arm', 'vs baseline', 'task', 'pass arm %', 'pass base %', 'diff pp', `McNemar p (${s.mcnemar}; ${adj}) per config`, `p<${s.alpha} raw`, `${adj} p<${s.alpha}`, `${s.level}% CI pp`];
+  const align: Align[] = ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'right', 'right', 'right'];
   const rows = view.stats.map((c) => statsRow(c, s.alpha));
-  return { title: `Paired statistics (${s.resamples} bootstrap resamples of problems, seed ${s.seed})`, head, align, rows };
+  return { title: `Paired statistics (${s.resamples} bootstrap resamples of problems, seed ${s.seed}; ${adj} over ${s.family} tests)`, head, align, rows };
 }
 
 function statsRow(c: PairedComparison, alpha: number): string[] {
   const what = c.metric === `${c.task}.pass@1` ? c.task : c.metric;
   const task = c.setup ? `${what} [setup ${c.setup.slice(0, 8)}]` : what;
-  if (c.reason !== undefined || c.mean_diff === null || c.ci === null) return [c.arm, c.baseline, task, MISSING, MISSING, MISSING, c.reason ?? 'not computed', MISSING, MISSING];
-  const ps = c.configs.map((k) => `${k.a.split(' ').pop()}/${k.b.split(' ').pop()} ${formatP(k.p)}${k.p < alpha ? '*' : ''}${k.identical ? ' (identical!)' : ''}`).join(', ');
+  if (c.reason !== undefined || c.mean_diff === null || c.ci === null) return [c.arm, c.baseline, task, MISSING, MISSING, MISSING, c.reason ?? 'not computed', MISSING, MISSING, MISSING];
+  const star = (p: number): string => (p < alpha ? '*' : '');
+  const ps = c.configs
+    .map((k) => `${k.a.split(' ').pop()}/${k.b.split(' ').pop()} ${formatP(k.p)}${star(k.p)}; ${formatP(k.p_adjusted)}${star(k.p_adjusted)}${k.identical ? ' (identical!)' : ''}`)
+    .join(', ');
   return [
     c.arm,
     c.baseline,
@@ -216,6 +221,7 @@ function statsRow(c: PairedComparison, alpha: number): string[] {
     signed(c.mean_diff),
     ps,
     `${c.significant}/${c.total}`,
+    `${c.significant_adjusted}/${c.total}`,
     `[${signed(c.ci[0])}, ${signed(c.ci[1])}]`,
   ];
 }

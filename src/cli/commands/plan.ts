@@ -1,7 +1,11 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import Table from 'cli-table3';
+import { UsageError } from '../../errors.js';
 import { buildPlan } from '../../plan/build.js';
 import { describePlan, type PlanJson } from '../../plan/describe.js';
+import { detectableDifferences, renderDetectable, type DetectableOptions } from '../../plan/detectable.js';
+import { readOutcomesCsv } from '../../results/outcomesCsv.js';
+import { pilotDiscordance } from '../../results/power.js';
 import { attachCommands } from '../../tools/commands.js';
 
 export function renderPlanTable(p: PlanJson): string {
@@ -13,17 +17,37 @@ export function renderPlanTable(p: PlanJson): string {
   return `${p.experiment}: ${p.runs.length} runs; unique stages: ${p.unique.materialize} materialize, ${p.unique.train} train, ${p.unique.eval} eval (${pending} pending)\nresults: ${p.results}\n${table.toString()}\n`;
 }
 
+function rate(value: string): number {
+  const x = Number(value);
+  if (!(x > 0 && x <= 1)) throw new InvalidArgumentError('expected a share of problems in (0, 1], e.g. 0.15');
+  return x;
+}
+
+/** Where the discordance of the detectable-difference lines comes from: a pilot run's outcomes, a given rate, or the default. */
+async function discordanceOf(opts: { discordance?: number; pilot?: string[] }): Promise<Pick<DetectableOptions, 'discordance' | 'discordanceSource'>> {
+  if (opts.discordance !== undefined && opts.pilot) throw new UsageError('give either --discordance or --pilot, not both');
+  if (opts.discordance !== undefined) return { discordance: opts.discordance, discordanceSource: '--discordance' };
+  if (!opts.pilot) return {};
+  const measured = pilotDiscordance(await Promise.all(opts.pilot.map((f) => readOutcomesCsv(f))));
+  if (measured === null || measured === 0) throw new UsageError(`--pilot: ${opts.pilot.join(', ')} ${measured === null ? 'hold no two outcome columns to compare' : 'show no problem on which two arms differ'}; give --discordance instead`);
+  return { discordance: Number(measured.toFixed(4)), discordanceSource: `pilot ${opts.pilot.join(', ')}` };
+}
+
 export function registerPlan(program: Command): void {
   program
     .command('plan')
-    .description('show the runs of a spec and the unique stages they need, with their status')
+    .description('show the runs of a spec and the unique stages they need, with their status, and the pass@1 differences the study can detect')
     .argument('<spec>', 'experiment spec file')
     .option('--json', 'machine-readable output')
     .option('--results <dir>', 'results root (default: execute.results of the spec, else ./results)')
-    .action(async (file: string, opts: { json?: boolean; results?: string }) => {
+    .option('--discordance <rate>', 'share of problems on which two arms differ, for the detectable differences', rate)
+    .option('--pilot <csv...>', "per-problem outcome CSVs of a pilot run (compare's format): the discordance is measured on them")
+    .action(async (file: string, opts: { json?: boolean; results?: string; discordance?: number; pilot?: string[] }) => {
+      const discordance = await discordanceOf(opts);
       const plan = await buildPlan(file, { resultsRoot: opts.results });
       await attachCommands(plan);
       const data = describePlan(plan);
-      process.stdout.write(opts.json ? `${JSON.stringify(data, null, 2)}\n` : renderPlanTable(data));
+      const detectable = detectableDifferences(plan, discordance);
+      process.stdout.write(opts.json ? `${JSON.stringify({ ...data, detectable }, null, 2)}\n` : `${renderPlanTable(data)}${renderDetectable(detectable)}`);
     });
 }

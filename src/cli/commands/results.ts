@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { integerIn } from '../options.js';
 import { planFromValidated } from '../../plan/build.js';
+import { ADJUSTMENTS, type Adjustment } from '../../results/adjust.js';
 import { resultsFromPlan, type ResultsView } from '../../results/aggregate.js';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../results/compare.js';
 import { MCNEMAR_VARIANTS, SEED_MAX, type McNemarVariant } from '../../results/stats.js';
@@ -12,6 +13,7 @@ export interface ResultsOptions {
   /** Results root (default: execute.results of the spec, else ./results). */
   results?: string;
   mcnemar?: McNemarVariant;
+  adjust?: Adjustment;
   resamples?: number;
   seed?: number;
 }
@@ -23,6 +25,7 @@ export function loadResults(specFile: string, opts: ResultsOptions = {}): Result
   return resultsFromPlan(plan, {
     spec: validated.spec,
     ...(opts.mcnemar ? { mcnemar: opts.mcnemar } : {}),
+    ...(opts.adjust ? { adjustment: opts.adjust } : {}),
     ...(opts.resamples !== undefined ? { resamples: opts.resamples } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
   });
@@ -33,6 +36,7 @@ export function addStatsOptions(cmd: Command): Command {
   return cmd
     .option('--results <dir>', 'results root (default: execute.results of the spec, else ./results)')
     .addOption(new Option('--mcnemar <variant>', 'McNemar test of each configuration').choices(MCNEMAR_VARIANTS).default('midp'))
+    .addOption(new Option('--adjust <method>', 'multiple-comparison adjustment shown beside the raw p-values, over every test of the report: Holm or Benjamini–Hochberg').choices(ADJUSTMENTS).default('holm'))
     .addOption(new Option('--resamples <n>', 'paired bootstrap resamples of problems').argParser(integerIn(1, 1_000_000)).default(DEFAULT_RESAMPLES))
     .addOption(new Option('--seed <n>', 'seed of the bootstrap resamples').argParser(integerIn(0, SEED_MAX)).default(DEFAULT_SEED));
 }
