@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { DEFAULT_DISCORDANCE, DEFAULT_POWER, DEFAULT_POWER_ALPHA, detectableDifference } from '../results/power.js';
+import { UsageError } from '../errors.js';
+import { readOutcomesCsv } from '../results/outcomesCsv.js';
+import { DEFAULT_DISCORDANCE, DEFAULT_POWER, DEFAULT_POWER_ALPHA, detectableDifference, pilotDiscordance } from '../results/power.js';
 import type { Plan } from './types.js';
 
 /**
@@ -101,4 +103,16 @@ export function renderDetectable(s: DetectableSummary): string {
       : `  ${what}: differences under ~${r.diff.toFixed(1)} points are not detectable`;
   });
   return `${[head, ...lines].join('\n')}\n`;
+}
+
+/** Where the discordance comes from: a pilot run's outcome CSVs, a given rate, or the default. */
+export async function discordanceFrom(opts: { discordance?: number; pilot?: string[] }): Promise<Pick<DetectableOptions, 'discordance' | 'discordanceSource'>> {
+  if (opts.discordance !== undefined && opts.pilot) throw new UsageError('give either --discordance or --pilot, not both');
+  if (opts.discordance !== undefined) return { discordance: opts.discordance, discordanceSource: '--discordance' };
+  if (!opts.pilot) return {};
+  const measured = pilotDiscordance(await Promise.all(opts.pilot.map((f) => readOutcomesCsv(f))));
+  if (measured === null || measured === 0) {
+    throw new UsageError(`--pilot: ${opts.pilot.join(', ')} ${measured === null ? 'hold no two outcome columns to compare' : 'show no problem on which two arms differ'}; give --discordance instead`);
+  }
+  return { discordance: Number(measured.toFixed(4)), discordanceSource: `pilot ${opts.pilot.join(', ')}` };
 }

@@ -5,8 +5,8 @@
  * which stay for reproducing papers that did not adjust.
  */
 
-export const ADJUSTMENTS = ['holm', 'bh'] as const;
-export type Adjustment = (typeof ADJUSTMENTS)[number];
+import type { Adjustment } from './options.js';
+export { ADJUSTMENT_NAMES, ADJUSTMENTS, type Adjustment } from './options.js';
 
 /** Indices of `p` in ascending order of p (stable, so ties keep input order). */
 function ascending(p: readonly number[]): number[] {
@@ -48,5 +48,3 @@ export function benjaminiHochberg(p: readonly number[]): number[] {
 export function adjust(p: readonly number[], method: Adjustment): number[] {
   return method === 'holm' ? holm(p) : benjaminiHochberg(p);
 }
-
-export const ADJUSTMENT_NAMES: Record<Adjustment, string> = { holm: 'Holm', bh: 'Benjamini–Hochberg' };

@@ -1,9 +1,8 @@
 import { Option, type Command } from 'commander';
 import { integerIn } from '../options.js';
 import Table from 'cli-table3';
-import { ADJUSTMENT_NAMES, ADJUSTMENTS, type Adjustment } from '../../results/adjust.js';
-import { compareFamily, DEFAULT_RESAMPLES, DEFAULT_SEED, type CompareFamily, type CompareReport, type ResampleSource } from '../../results/compare.js';
-import { MCNEMAR_VARIANTS, SEED_MAX, type McNemarVariant } from '../../results/stats.js';
+import type { CompareFamily, CompareReport, ResampleSource } from '../../results/compare.js';
+import { ADJUSTMENT_NAMES, ADJUSTMENTS, DEFAULT_RESAMPLES, DEFAULT_SEED, MCNEMAR_VARIANTS, SEED_MAX, type Adjustment, type McNemarVariant } from '../../results/options.js';
 
 interface CompareFlags {
   a: string;
@@ -33,6 +32,7 @@ export function registerCompare(program: Command): void {
       const resamples: ResampleSource = flags.resamplesFile
         ? { kind: 'file', file: flags.resamplesFile }
         : { kind: 'seeded', count: flags.resamples ?? DEFAULT_RESAMPLES, seed: flags.seed };
+      const { compareFamily } = await import('../../results/compare.js');
       const family = await compareFamily(files, { a: flags.a, bs: flags.b, mcnemar: flags.mcnemar, resamples, adjustment: flags.adjust });
       for (const w of family.comparisons.flatMap((c) => c.warnings)) process.stderr.write(`warning: ${w}\n`);
       // One comparison prints (and serializes) as it always did, with the adjusted values added.

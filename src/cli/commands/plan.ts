@@ -1,12 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import Table from 'cli-table3';
-import { UsageError } from '../../errors.js';
-import { buildPlan } from '../../plan/build.js';
-import { describePlan, type PlanJson } from '../../plan/describe.js';
-import { detectableDifferences, renderDetectable, type DetectableOptions } from '../../plan/detectable.js';
-import { readOutcomesCsv } from '../../results/outcomesCsv.js';
-import { pilotDiscordance } from '../../results/power.js';
-import { attachCommands } from '../../tools/commands.js';
+
+import type { PlanJson } from '../../plan/describe.js';
 
 export function renderPlanTable(p: PlanJson): string {
   const table = new Table({ head: ['run', 'materialize', 'train', 'eval'], style: { head: [], border: [] } });
@@ -23,16 +18,6 @@ function rate(value: string): number {
   return x;
 }
 
-/** Where the discordance of the detectable-difference lines comes from: a pilot run's outcomes, a given rate, or the default. */
-async function discordanceOf(opts: { discordance?: number; pilot?: string[] }): Promise<Pick<DetectableOptions, 'discordance' | 'discordanceSource'>> {
-  if (opts.discordance !== undefined && opts.pilot) throw new UsageError('give either --discordance or --pilot, not both');
-  if (opts.discordance !== undefined) return { discordance: opts.discordance, discordanceSource: '--discordance' };
-  if (!opts.pilot) return {};
-  const measured = pilotDiscordance(await Promise.all(opts.pilot.map((f) => readOutcomesCsv(f))));
-  if (measured === null || measured === 0) throw new UsageError(`--pilot: ${opts.pilot.join(', ')} ${measured === null ? 'hold no two outcome columns to compare' : 'show no problem on which two arms differ'}; give --discordance instead`);
-  return { discordance: Number(measured.toFixed(4)), discordanceSource: `pilot ${opts.pilot.join(', ')}` };
-}
-
 export function registerPlan(program: Command): void {
   program
     .command('plan')
@@ -43,7 +28,11 @@ export function registerPlan(program: Command): void {
     .option('--discordance <rate>', 'share of problems on which two arms differ, for the detectable differences', rate)
     .option('--pilot <csv...>', "per-problem outcome CSVs of a pilot run (compare's format): the discordance is measured on them")
     .action(async (file: string, opts: { json?: boolean; results?: string; discordance?: number; pilot?: string[] }) => {
-      const discordance = await discordanceOf(opts);
+      const { discordanceFrom, detectableDifferences, renderDetectable } = await import('../../plan/detectable.js');
+      const discordance = await discordanceFrom(opts);
+      const { buildPlan } = await import('../../plan/build.js');
+      const { describePlan } = await import('../../plan/describe.js');
+      const { attachCommands } = await import('../../tools/commands.js');
       const plan = await buildPlan(file, { resultsRoot: opts.results });
       await attachCommands(plan);
       const data = describePlan(plan);
