@@ -22,7 +22,7 @@ export function registerPlan(program: Command): void {
     .option('--results <dir>', 'results root (default: execute.results of the spec, else ./results)')
     .action(async (file: string, opts: { json?: boolean; results?: string }) => {
       const plan = await buildPlan(file, { resultsRoot: opts.results });
-      await attachCommands(plan);
+      for (const w of await attachCommands(plan)) process.stderr.write(`warning: ${w}\n`);
       const data = describePlan(plan);
       process.stdout.write(opts.json ? `${JSON.stringify(data, null, 2)}\n` : renderPlanTable(data));
     });
