@@ -136,7 +136,7 @@ async function report(plan: Plan, r: ParsedRun, summary: ExecSummary): Promise<v
     for (const w of finished.warnings) process.stderr.write(`WARNING: ${w}\n`);
     if (!quietJson) {
       if (!r.until || r.until === 'eval') {
-        const { loadResults } = await import('./results.js');
+        const { loadResults } = await import('../../results/load.js');
         const { renderResults } = await import('../../results/table.js');
         process.stdout.write(`\n${renderResults(loadResults(spec, flags.results ? { results: flags.results } : {}), 'table')}`);
       }
