@@ -477,13 +477,23 @@ export interface Execute {
    */
   cost?: {
     /**
-     * Training tokens one GPU processes per second.
+     * Training tokens one GPU processes per second (measured from finished train stages when there are any).
      */
     train_tokens_per_gpu_second?: number;
     /**
-     * GPU-hours of one evaluation stage.
+     * GPU-hours of one evaluation stage (measured from finished eval stages when there are any).
      */
     eval_gpu_hours?: number;
+    /**
+     * Mean tokens of a training record where ablate cannot measure it (a hub source not yet materialized).
+     */
+    tokens_per_record?: number;
+    /**
+     * Approximate record count of each hub source (name → records), for estimating before anything is downloaded.
+     */
+    source_records?: {
+      [k: string]: number;
+    };
   };
 }
 export interface Report {
