@@ -176,7 +176,7 @@ export function registerRun(program: Command): void {
         for (const w of finished.warnings) process.stderr.write(`WARNING: ${w}\n`);
         if (mode !== 'json') {
           if (!until || until === 'eval') {
-            const { loadResults } = await import('./results.js');
+            const { loadResults } = await import('../../results/load.js');
             const { renderResults } = await import('../../results/table.js');
             process.stdout.write(`\n${renderResults(loadResults(spec, flags.results ? { results: flags.results } : {}), 'table')}`);
           }
