@@ -26,6 +26,9 @@ export function registerPlan(program: Command): void {
       const plan = await buildPlan(file, { resultsRoot: opts.results });
       for (const w of await attachCommands(plan)) process.stderr.write(`warning: ${w}\n`);
       const data = describePlan(plan);
-      process.stdout.write(opts.json ? `${JSON.stringify(data, null, 2)}\n` : renderPlanTable(data));
+      const { estimateCost, renderCost } = await import('../../exec/cost.js');
+      const { executeSettingsOf } = await import('../../exec/controller.js');
+      const cost = estimateCost(plan, executeSettingsOf(plan));
+      process.stdout.write(opts.json ? `${JSON.stringify({ ...data, cost }, null, 2)}\n` : `${renderPlanTable(data)}${renderCost(cost)}`);
     });
 }
