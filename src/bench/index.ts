@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchDiversity } from './diversity.js';
-import { benchExec, benchExecCli } from './exec.js';
+import { benchExec, benchExecCli, benchStartup } from './exec.js';
 import { benchMaterialize } from './materialize.js';
 import { benchPlan } from './plan.js';
 import type { BenchRow } from './types.js';
@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<BenchRow[]>> = {
   diversity: () => benchDiversity(),
   exec: benchExec,
   'exec-cli': benchExecCli,
+  startup: benchStartup,
 };
 
 function format(r: BenchRow): string {
