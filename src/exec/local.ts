@@ -1,3 +1,4 @@
+import { AblateError, EXIT } from '../errors.js';
 import { setMaxListeners } from 'node:events';
 import type { Plan, Stage } from '../plan/types.js';
 import { isDone } from './cache.js';
@@ -36,6 +37,9 @@ export async function executeLocal(plan: Plan, runners: StageRunners, opts: Loca
   // Every waiting stage listens for the abort: hundreds of listeners on one signal are expected here.
   setMaxListeners(0, signal);
   const sel = selectStages(plan, opts);
+  // One host cannot run a multi-node training; several GPUs on it are torchrun's --nproc_per_node.
+  const multiNode = sel.stages.find((s) => (s.nodes ?? 1) > 1);
+  if (multiNode) throw new AblateError(`${multiNode.kind} ${multiNode.id} runs on ${multiNode.nodes} nodes (train.nodes): the local executor runs on one host; use --executor slurm, or set train.nodes: 1 and train.gpus to the GPUs of this host`, EXIT.usage);
   const byId = new Map(sel.stages.map((s) => [s.id, s]));
   const gpuPool = new GpuPool(opts.gpus ?? []);
   const cpu = new Semaphore(Math.max(1, opts.cpuSlots ?? 2));
@@ -57,14 +61,16 @@ export async function executeLocal(plan: Plan, runners: StageRunners, opts: Loca
     }
     const forced = sel.forced.has(s.id);
     if (!forced && isDone(s)) {
-      emit({ type: 'stage-done', time: now(), id: s.id, kind: s.kind, cached: true, durationMs: 0 });
+      if (!opts.dryRun) emit({ type: 'stage-done', time: now(), id: s.id, kind: s.kind, cached: true, durationMs: 0 });
       return 'cached';
     }
     if (signal.aborted) return 'interrupted';
     let gpuIds: number[] = [];
     let releaseCpu: (() => void) | undefined;
     try {
-      if (s.gpus > 0) gpuIds = await gpuPool.acquire(s.gpus, signal);
+      // A dry run starts nothing, so it needs no GPUs: a laptop or a login node shows the whole plan.
+      if (opts.dryRun) releaseCpu = await cpu.acquire(signal);
+      else if (s.gpus > 0) gpuIds = await gpuPool.acquire(s.gpus, signal);
       else releaseCpu = await cpu.acquire(signal);
     } catch (err) {
       if (signal.aborted) return 'interrupted';
@@ -88,7 +94,8 @@ export async function executeLocal(plan: Plan, runners: StageRunners, opts: Loca
         what: 'ablate run',
         ...(opts.dryRun ? { dryRun: true } : {}),
         onWaiting: (h) => emit({ type: 'stage-waiting', time: now(), id: s.id, kind: s.kind, holder: describeHolder(h) }),
-        onStart: () => emit({ type: 'stage-start', time: now(), id: s.id, kind: s.kind, runs: s.runs, gpus: gpuIds }),
+        // A dry run does no work: no start/done lines for it (the commands are printed instead).
+        ...(opts.dryRun ? {} : { onStart: () => emit({ type: 'stage-start', time: now(), id: s.id, kind: s.kind, runs: s.runs, gpus: gpuIds }) }),
         onProgress: (p: StageProgress) => {
           const t = Date.now();
           const jumped = p.percent !== undefined && Math.floor(p.percent) !== lastPercent;
@@ -103,7 +110,6 @@ export async function executeLocal(plan: Plan, runners: StageRunners, opts: Loca
           emit({ type: 'stage-done', time: now(), id: s.id, kind: s.kind, cached: true, durationMs: 0 });
           return 'cached';
         case 'dry-run':
-          emit({ type: 'stage-done', time: now(), id: s.id, kind: s.kind, cached: false, durationMs: 0 });
           return 'dry-run';
         case 'done':
           emit({ type: 'stage-done', time: now(), id: s.id, kind: s.kind, cached: false, durationMs: out.durationMs });

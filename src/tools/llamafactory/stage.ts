@@ -8,6 +8,7 @@ import path from 'node:path';
 import { AblateError } from '../../errors.js';
 import { runStageCommand } from '../../exec/command.js';
 import { tailOfFile, writeFileAtomic } from '../../exec/fsutil.js';
+import { announceLaunch, awaitLaunch } from '../../exec/ranks.js';
 import { StageCommandError } from '../../exec/stage.js';
 import type { StageResult, StageRunContext } from '../../exec/types.js';
 import type { Stage, StageCommand } from '../../plan/types.js';
@@ -83,7 +84,7 @@ export function prepareTraining(
   const datasetName = opts.datasetName ?? readDatasetName(datasetDir);
   const config = buildTrainConfig({ train, modelPath, datasetDir, datasetName, outputDir, ...(deepspeedConfig ? { deepspeedConfig } : {}) });
   const cfgPath = writeTrainConfig(workDir, config);
-  const offline = modelIsLocal(train.model);
+  const offline = trainsOffline(train.model);
   const command = trainCommand(cfgPath, stage.gpus, { envPath, cwd: workDir, deepspeed: Boolean(train.deepspeed), offline, ...(opts.parentPath ? { parentPath: opts.parentPath } : {}), ...(opts.nodes ? { nodes: opts.nodes } : {}) });
   const prepared: PreparedTraining = { cfgPath, config, command, outputDir, modelPath };
   if (train.merge && (train.finetuning ?? 'lora') === 'lora') {
@@ -95,8 +96,13 @@ export function prepareTraining(
   return prepared;
 }
 
-function modelIsLocal(model: string): boolean {
-  return isBuiltinModel(model) || isLocalModel(model);
+/**
+ * Training never waits on the hub: a local model needs none, and a hub model was put into the
+ * Hugging Face cache by `ablate fetch` (a run checks that before it starts), which compute nodes
+ * without internet read offline. ABLATE_HUB_ONLINE=1 lets transformers download on first use instead.
+ */
+function trainsOffline(model: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return isBuiltinModel(model) || isLocalModel(model) || env.ABLATE_HUB_ONLINE !== '1';
 }
 
 /** The train stage's command for `ablate plan --json` (no files needed; nothing written). */
@@ -104,7 +110,7 @@ export async function trainStageCommand(stage: Stage): Promise<StageCommand> {
   const { train } = trainInputs(stage);
   const envPath = await toolEnvPath();
   const cfgPath = path.join(stage.dir, TRAIN_CONFIG_FILE);
-  return trainCommand(cfgPath, stage.gpus, { envPath, cwd: stage.dir, deepspeed: Boolean(train.deepspeed), offline: modelIsLocal(train.model) });
+  return trainCommand(cfgPath, stage.gpus, { envPath, cwd: stage.dir, deepspeed: Boolean(train.deepspeed), offline: trainsOffline(train.model) });
 }
 
 /** StageRunner for `train` stages (src/exec/runners.ts). */
@@ -118,6 +124,13 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
   // Refuse a torchrun launch that cannot work before installing anything (that takes minutes).
   const early = torchrunProblem(trainCommand(path.join(stage.dir, TRAIN_CONFIG_FILE), stage.gpus, { envPath: await toolEnvPath(), cwd: stage.dir, deepspeed: Boolean(train.deepspeed), ...nodesFromEnv(ctx.env) }));
   if (early) throw new AblateError(early, 2);
+  // A multi-node run: ranks > 0 join the tool rank 0 starts, once it has prepared the folder.
+  const { nodes } = nodesFromEnv(ctx.env);
+  const attempt = ctx.env.ABLATE_ATTEMPT ?? 'local';
+  if (nodes && nodes.nodeRank > 0 && !ctx.dryRun && !(await awaitLaunch(stage.dir, attempt, ctx.signal))) {
+    ctx.log(`rank ${nodes.nodeRank}: rank 0 found the training finished; nothing to join`);
+    return {};
+  }
   const envPath = ctx.dryRun ? await toolEnvPath() : await ensureToolEnv({ onProgress: ctx.log, signal: ctx.signal });
   if (!ctx.dryRun) assertLlamaFactoryInstalled(envPath);
   if (!ctx.dryRun && train.model === TINY_LLAMA) await ensureTinyModel(envPath, { log: ctx.log, signal: ctx.signal });
@@ -136,6 +149,11 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
   if (prepared.merge) ctx.log(`merge: ${JSON.stringify(prepared.merge.command.argv)}`);
   if (ctx.dryRun) return {};
 
+  if (nodes && nodes.nodeRank > 0) {
+    // Rank 0 reads the results and writes the stage's files; this rank only takes part in the training.
+    await runTool(ctx, prepared.command, path.join(ctx.workDir, `train-rank${nodes.nodeRank}.log`));
+    return {};
+  }
   const tools = await toolVersions(envPath);
   const logFile = path.join(ctx.workDir, TRAIN_LOG);
   const checkpoints = listCheckpoints(prepared.outputDir);
@@ -144,6 +162,7 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
   const finished = readTrainMetrics(prepared.outputDir) !== undefined;
   if (finished) {
     ctx.log('training already finished (output/all_results.json exists): not training again');
+    if (nodes) announceLaunch(stage.dir, attempt, false);
   } else {
     if (checkpoints.length > 0) {
       ctx.log(`resuming from ${path.basename(checkpoints.at(-1)!)} (overwrite_output_dir: false)`);
@@ -152,6 +171,7 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
       rmSync(prepared.outputDir, { recursive: true, force: true });
     }
     const tail = tailTrainerLog(path.join(prepared.outputDir, TRAINER_LOG), (entry) => ctx.progress(progressOf(entry)));
+    if (nodes) announceLaunch(stage.dir, attempt);
     try {
       await runTool(ctx, prepared.command, logFile);
     } finally {
