@@ -239,7 +239,7 @@ execute:
   template: default
   finetuning: lora
   gpus: 0
-  args: { max_steps: 400, logging_steps: 5, save_steps: 10, per_device_train_batch_size: 2, cutoff_len: 64 }`);
+  args: { max_steps: 120, logging_steps: 5, save_steps: 10, per_device_train_batch_size: 2, cutoff_len: 64 }`);
     if (!t.python) return ctx.skip();
     const r = await runCli(['run', t.spec, '--results', t.results, '--until', 'train', '--detach', '--quiet']);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
