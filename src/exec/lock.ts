@@ -1,9 +1,10 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempNameFor } from './fsutil.js';
+import { writeNewFileSync } from '../util/atomicFile.js';
 
 /** One controller per stage: this file in the stage folder says who runs it. */
 export const LOCK_FILE = '.ablate-lock';
@@ -109,8 +110,8 @@ export function tryLock(dir: string, what: string, jobId?: string): StageLock | 
   for (let attempt = 0; attempt < 5; attempt++) {
     const tmp = tempNameFor(file);
     // A private temp name: nobody reads it before the link publishes it whole. (No fsync: a lock need not survive a power cut.)
-    writeFileSync(tmp, JSON.stringify(holder));
     try {
+      writeNewFileSync(tmp, JSON.stringify(holder), { sync: false });
       linkSync(tmp, file);
       return { file, holder, release: () => releaseIfMine(file, holder) };
     } catch (err) {

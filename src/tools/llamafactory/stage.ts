@@ -3,7 +3,7 @@
  * streams its output to train.log and its trainer_log.jsonl to the progress view, then writes
  * metrics.json (final metrics + training curve) and model.json (what evaluators load).
  */
-import { copyFileSync, existsSync, readFileSync, rmSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { AblateError } from '../../errors.js';
 import { runStageCommand } from '../../exec/command.js';
@@ -78,7 +78,7 @@ export function prepareTraining(
     deepspeedConfig = path.join(workDir, DEEPSPEED_FILE);
     const preset = deepspeedPreset(train.deepspeed);
     if (preset) writeFileAtomic(deepspeedConfig, `${JSON.stringify(preset, null, 2)}\n`);
-    else copyFileSync(path.resolve(specDir, train.deepspeed), deepspeedConfig);
+    else writeFileAtomic(deepspeedConfig, readFileSync(path.resolve(specDir, train.deepspeed)));
   }
   const datasetName = opts.datasetName ?? readDatasetName(datasetDir);
   const config = buildTrainConfig({ train, modelPath, datasetDir, datasetName, outputDir, ...(deepspeedConfig ? { deepspeedConfig } : {}) });
