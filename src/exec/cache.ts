@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { COMPLETION_RECORD, type Stage, type StageKind } from '../plan/types.js';
@@ -164,9 +164,24 @@ export function writeFailure(stage: Stage, f: Omit<FailureRecord, 'id' | 'kind' 
   return record;
 }
 
-/** Forgets a completion (for `--force`): the folder stays, so tools can resume from what is there. */
-export function removeCompletion(stage: Pick<Stage, 'dir'>): void {
+/** Where `--force` moves a finished stage's old outputs: only the latest set is kept (disk is finite). */
+export const PREVIOUS_DIR = 'ablate-previous';
+
+/**
+ * Forgets a completion for `--force`: the record goes first (so a crash part-way leaves a pending
+ * stage, never a "done" one with missing files), then every output moves into ablate-previous/,
+ * so the redo starts from nothing (a finished training is not "resumed") and nothing old is trusted.
+ * Returns the folder the old outputs went to, if there were any.
+ */
+export function setAsideCompletion(stage: Pick<Stage, 'dir'>): string | undefined {
   rmSync(recordPath(stage), { force: true });
+  const names = existsSync(stage.dir) ? readdirSync(stage.dir).filter((n) => !isInternalFile(n)) : [];
+  if (names.length === 0) return undefined;
+  const aside = path.join(stage.dir, PREVIOUS_DIR);
+  rmSync(aside, { recursive: true, force: true });
+  mkdirSync(aside);
+  for (const n of names) renameSync(path.join(stage.dir, n), path.join(aside, n));
+  return aside;
 }
 
 /** Why a stage is or is not cached, input by input: for `ablate status --explain`. */

@@ -18,6 +18,17 @@ export function readJsonIfExists<T>(file: string): T | undefined {
   }
 }
 
+/**
+ * The line of a tool's output that says what went wrong: the last Python exception line
+ * ("ValueError: Can't find a valid checkpoint at ...") or "error: ..." line, else the last line.
+ */
+export function lastErrorLine(text: string): string | undefined {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const isError = (l: string): boolean => /^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Interrupt|Exit)\b(?::|$)/.test(l) || /^(?:error|fatal)\b\s*[:!]/i.test(l);
+  const line = [...lines].reverse().find(isError) ?? lines.at(-1);
+  return line && line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+
 /** The last `maxLines` lines of a text file ('' when it does not exist). Reads at most the last 64 KiB. */
 export function tailOfFile(file: string, maxLines = 40): string {
   let buf: Buffer;

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Plan, Stage } from '../plan/types.js';
-import { isDone, removeCompletion, STAGE_LOG, writeCompletion, writeFailure, type CompletionRecord } from './cache.js';
+import { isDone, setAsideCompletion, STAGE_LOG, writeCompletion, writeFailure, type CompletionRecord } from './cache.js';
 import { lockStage, type LockHolder } from './lock.js';
 import { reapOrphans } from './children.js';
 import type { StageProgress, StageRunContext, StageRunner } from './types.js';
@@ -65,7 +65,8 @@ export async function runStage(o: RunStageOptions): Promise<StageOutcome> {
   try {
     if (isDone(stage)) {
       if (!o.force) return { status: 'cached' };
-      removeCompletion(stage);
+      const aside = setAsideCompletion(stage);
+      if (aside) appendFileSync(path.join(stage.dir, STAGE_LOG), `[${new Date().toISOString()}] --force: the previous outputs were moved to ${aside}\n`);
     }
     const missing = o.dryRun ? [] : stage.deps.filter((d) => {
       const dep = o.plan.stages.get(d);
