@@ -4,6 +4,8 @@ import type { ValidatedSpec } from '../spec/validate.js';
 import type { Plan } from '../plan/types.js';
 import { isLocalPath } from '../spec/rules.js';
 import { canonicalJson } from '../util/hash.js';
+import { AblateError, EXIT } from '../errors.js';
+import { checkCompletion } from '../exec/cache.js';
 import { buildLock } from './lock.js';
 import { packBundle, type BundleMember } from './pack.js';
 
@@ -75,6 +77,12 @@ export function bundleMembers(v: ValidatedSpec, plan: Plan, opts: { withData?: b
   for (const stage of plan.stages.values()) {
     const files = [...(STAGE_FILES[stage.kind] ?? []), ...(opts.withData && stage.kind === 'materialize' ? DATA_FILES : [])];
     if (!existsSync(stage.dir)) continue;
+    // What is shipped is what the stage recorded: every output re-hashed, a mismatch refuses the export.
+    const check = checkCompletion(stage, 'full');
+    if (!check.ok && !check.absent) throw new AblateError(`cannot export ${stage.kind} stage ${stage.id}: ${check.problem} (${stage.dir}); run \`ablate run\` to redo it`, EXIT.failed);
+    if (opts.withData && stage.kind === 'materialize' && !check.ok) {
+      throw new AblateError(`cannot export --with-data: materialize stage ${stage.id} is not done (${stage.dir}); run \`ablate run --until materialize\` first`, EXIT.failed);
+    }
     const present = new Set(readdirSync(stage.dir));
     for (const f of files) if (present.has(f)) members.push({ path: `stages/${stage.kind}/${stage.id}/${f}`, source: path.join(stage.dir, f) });
   }

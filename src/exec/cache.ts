@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { COMPLETION_RECORD, type Stage, type StageKind } from '../plan/types.js';
 import { canonicalJson, sha256 } from '../util/hash.js';
 import { isTempName, readJsonIfExists, tailOfFile, writeFileAtomic, writeFileAtomicAsync } from './fsutil.js';
+import { outputsProblem, type CheckDepth } from './reuse.js';
 
 /** Written when an attempt fails or is interrupted; shown by `ablate status`, removed by the next success. */
 export const FAILURE_RECORD = 'ablate-failed.json';
@@ -18,6 +19,8 @@ export interface OutputEntry {
   path: string;
   bytes: number;
   sha256: string;
+  /** Modification time when recorded: an unchanged one spares the re-hash on every run (reuse.ts). */
+  mtimeMs?: number;
 }
 
 /** The proof a stage is done. Written last, atomically; its presence alone means "done". */
@@ -63,8 +66,35 @@ export function recordPath(stage: Pick<Stage, 'dir'>): string {
   return path.join(stage.dir, COMPLETION_RECORD);
 }
 
+export type CompletionCheck =
+  | { ok: true; record: CompletionRecord }
+  /** No record: never finished (an interrupted attempt may have left files to resume from). */
+  | { ok: false; absent: true }
+  /** A record whose outputs do not match it (or that cannot be read): never reused. */
+  | { ok: false; absent: false; problem: string };
+
+/** Whether a stage's completion record exists and its outputs match it (reuse.ts says how deeply). */
+export function checkCompletion(stage: Pick<Stage, 'dir'>, depth?: CheckDepth): CompletionCheck {
+  const file = recordPath(stage);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return { ok: false, absent: true };
+  }
+  let record: CompletionRecord;
+  try {
+    record = JSON.parse(text) as CompletionRecord;
+  } catch {
+    return { ok: false, absent: false, problem: `${COMPLETION_RECORD} is not valid JSON` };
+  }
+  const problem = outputsProblem(stage.dir, record, depth);
+  return problem ? { ok: false, absent: false, problem } : { ok: true, record };
+}
+
+/** Done = a completion record whose outputs are still what it recorded. */
 export function isDone(stage: Pick<Stage, 'dir'>): boolean {
-  return existsSync(recordPath(stage));
+  return checkCompletion(stage).ok;
 }
 
 export function readCompletion(stage: Pick<Stage, 'dir'>): CompletionRecord | undefined {
@@ -105,8 +135,8 @@ export async function hashOutputs(dir: string): Promise<OutputEntry[]> {
       const abs = path.join(dir, relPath);
       if (e.isDirectory()) await walk(relPath);
       else if (e.isFile()) {
-        const { size } = statSync(abs);
-        out.push({ path: relPath, bytes: size, sha256: await fileSha256(abs) });
+        const { size, mtimeMs } = statSync(abs);
+        out.push({ path: relPath, bytes: size, sha256: await fileSha256(abs), mtimeMs });
       }
     }
   };
@@ -186,7 +216,9 @@ export function setAsideCompletion(stage: Pick<Stage, 'dir'>): string | undefine
 
 /** Why a stage is or is not cached, input by input: for `ablate status --explain`. */
 export function explainCache(stage: Stage, doneDeps: (id: string) => boolean): string[] {
-  const record = readCompletion(stage);
+  const check = checkCompletion(stage);
+  if (!check.ok && !check.absent) return [`not cached: ${check.problem}; the next run moves its outputs to ${PREVIOUS_DIR}/ and redoes it`];
+  const record = check.ok ? check.record : undefined;
   const now = inputHashes(stage);
   if (record) {
     if (record.inputsHash === now.inputsHash) return [`cached: completion record of ${record.finishedAt} (${record.outputs.length} outputs, inputs ${record.inputsHash})`];

@@ -22,10 +22,10 @@ export function readJsonIfExists<T>(file: string): T | undefined {
  * The line of a tool's output that says what went wrong: the last Python exception line
  * ("ValueError: Can't find a valid checkpoint at ...") or "error: ..." line, else the last line.
  */
-export function lastErrorLine(text: string): string | undefined {
+export function lastErrorLine(text: string, opts: { orLastLine?: boolean } = {}): string | undefined {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   const isError = (l: string): boolean => /^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Interrupt|Exit)\b(?::|$)/.test(l) || /^(?:error|fatal)\b\s*[:!]/i.test(l);
-  const line = [...lines].reverse().find(isError) ?? lines.at(-1);
+  const line = [...lines].reverse().find(isError) ?? (opts.orLastLine === false ? undefined : lines.at(-1));
   return line && line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 
 /**
  * Content hashes of local files, memoized by path + size + mtime so a sweep that names one
@@ -16,7 +16,16 @@ export function fileSha256Sync(file: string): string {
   const key = memoKey(file);
   const hit = memo.get(key);
   if (hit) return hit;
-  const digest = createHash('sha256').update(readFileSync(file)).digest('hex');
+  // In pieces: an adapter or a merged model may be gigabytes.
+  const hash = createHash('sha256');
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  const digest = hash.digest('hex');
   memo.set(key, digest);
   return digest;
 }

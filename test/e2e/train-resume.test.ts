@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 function fixture(): { spec: string; results: string } {
   const dir = tempDir('ablate-resume-e2e-');
-  const lines = Array.from({ length: 60 }, (_, i) => JSON.stringify({ instruction: `Write a Python function f${i} that returns ${i} times its argument.`, input: '', output: `def f${i}(x):\n    return ${i} * x\n` }));
+  const lines = Array.from({ length: 60 }, (_, i) => JSON.stringify({ instruction: `Write a Python function f${i} that returns ${i} times its argument${' and checks it'.repeat(i % 7)}.`, input: '', output: `def f${i}(x):\n${'    x = x + 0\n'.repeat(i % 5)}    return ${i} * x\n` }));
   writeFileSync(path.join(dir, 'code.jsonl'), `${lines.join('\n')}\n`);
   writeFileSync(path.join(dir, 'problems.jsonl'), '{"task_id":"p/0","prompt":"def f():\\n","canonical_solution":"  return 1\\n","test":"def check(c):\\n  assert c()==1\\n","entry_point":"f"}\n');
   writeFileSync(
@@ -69,9 +69,11 @@ describe('training that cannot wedge (real LLaMA-Factory, CPU)', () => {
     if (!ready) ctx.skip(reason);
     const f = fixture();
     const first = run(f);
+    let exited = false;
+    void first.finally(() => (exited = true));
     // Wait for the first checkpoint folder to appear, then kill the trainer's whole process group at once.
     let killed = '';
-    for (let i = 0; i < 6000 && !killed; i++) {
+    for (let i = 0; i < 24_000 && !killed && !exited; i++) {
       await sleep(25);
       const dir = trainDir(f.results);
       const out = dir && path.join(dir, 'output');

@@ -23,8 +23,8 @@ describe('completion records', () => {
     expect(isDone(stage)).toBe(true);
     expect(existsSync(path.join(stage.dir, FAILURE_RECORD))).toBe(false);
     expect(rec.outputs).toEqual([
-      { path: 'metrics.json', bytes: 10, sha256: sha256('{"loss":1}') },
-      { path: 'output/ckpt/w.bin', bytes: 7, sha256: sha256('weights') },
+      { path: 'metrics.json', bytes: 10, mtimeMs: expect.any(Number), sha256: sha256('{"loss":1}') },
+      { path: 'output/ckpt/w.bin', bytes: 7, mtimeMs: expect.any(Number), sha256: sha256('weights') },
     ]);
     expect(rec.durationMs).toBe(2500);
     expect(rec.exitCode).toBe(0);

@@ -5,6 +5,7 @@ import { resultsFromPlan, type ResultsView } from '../../results/aggregate.js';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../results/compare.js';
 import { MCNEMAR_VARIANTS, SEED_MAX, type McNemarVariant } from '../../results/stats.js';
 import { renderResults, RESULT_FORMATS, type ResultsFormat } from '../../results/table.js';
+import { UNTRUSTED } from '../../results/collect.js';
 import { toolRules } from '../../spec/toolRules.js';
 import { validateSpec } from '../../spec/validate.js';
 
@@ -52,5 +53,8 @@ export function registerResults(program: Command): void {
   addStatsOptions(cmd).action((file: string, flags: ResultsFlags) => {
     const view = loadResults(file, flags);
     process.stdout.write(renderResults(view, flags.format, flags.pivot !== undefined ? { pivot: flags.pivot } : {}));
+    // Values left out because their files are damaged or unreadable are said loudly, not only as "-".
+    const untrusted = new Set(view.arms.flatMap((a) => Object.values(a.cells).flatMap((c) => c.missing.map((m) => m.reason))).filter((r) => r.startsWith(UNTRUSTED)));
+    for (const r of untrusted) process.stderr.write(`WARNING: ${r.slice(UNTRUSTED.length).trim()}\n`);
   });
 }

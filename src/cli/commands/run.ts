@@ -21,6 +21,7 @@ interface RunFlags {
   results?: string;
   quiet?: boolean;
   json?: boolean;
+  check?: boolean;
   runners?: string;
   pollMs?: number;
 }
@@ -106,6 +107,7 @@ export function registerRun(program: Command): void {
     .option('--results <dir>', 'results root (default: execute.results, else results/)')
     .option('--quiet', 'plain line-by-line progress')
     .option('--json', 'write the event log as NDJSON on stdout')
+    .option('--check', 'before reusing a done stage, re-hash all its outputs (default: sizes, and a re-hash of files whose modification time changed)')
     .addOption(new Option('--runners <module>', 'module with stage runners (tests)').hideHelp())
     .addOption(new Option('--poll-ms <ms>', 'first SLURM poll interval').argParser(Number).hideHelp())
     .action(async (spec: string, flags: RunFlags) => {
@@ -115,6 +117,7 @@ export function registerRun(program: Command): void {
       const { buildPlan, isStageDone } = await import('../../plan/build.js');
       const { executePlan, executeSettingsOf } = await import('../../exec/controller.js');
       const { createProgressView, formatSummary, progressMode } = await import('../../exec/progress.js');
+      if (flags.check) (await import('../../exec/reuse.js')).setReuseCheckDepth('full');
       const plan = await buildPlan(spec, flags.results ? { resultsRoot: flags.results } : {});
       const runners = await loadRunners(flags.runners);
       if (!flags.dryRun && !flags.runners && (!until || until === 'eval')) {

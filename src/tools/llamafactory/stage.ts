@@ -23,7 +23,10 @@ import { chooseResume, finalModelProblem } from './checkpoints.js';
 
 export const TRAIN_LOG = 'train.log';
 export const METRICS_FILE = 'metrics.json';
-/** What evaluators load: {base, adapter?, merged?} (EvalModel), absolute paths. */
+/**
+ * What evaluators load: {base, adapter?, merged?} (EvalModel). `adapter` and `merged` are relative to
+ * the train stage folder, so a copied or moved results folder evaluates its own weights.
+ */
 export const MODEL_FILE = 'model.json';
 export const DEEPSPEED_FILE = 'deepspeed.json';
 /** Lines of the tool's log carried in a failure's message. */
@@ -181,7 +184,7 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
   } else {
     model.merged = prepared.outputDir;
   }
-  writeFileAtomic(path.join(ctx.workDir, MODEL_FILE), `${JSON.stringify(model, null, 2)}\n`);
+  writeFileAtomic(path.join(ctx.workDir, MODEL_FILE), `${JSON.stringify(relativeModel(model, ctx.workDir), null, 2)}\n`);
   ctx.progress({ percent: 100, message: `train_loss ${metrics.train_loss?.toFixed(4) ?? '?'}` });
   return {
     tools,
@@ -235,11 +238,27 @@ export function assertLlamaFactoryInstalled(envPath: string): void {
   );
 }
 
+/** model.json's form: the weights folders as POSIX paths relative to the train stage folder. */
+export function relativeModel(model: EvalModel, trainStageDir: string): EvalModel {
+  const rel = (p: string): string => path.relative(trainStageDir, p).split(path.sep).join('/');
+  return { ...model, ...(model.adapter ? { adapter: rel(model.adapter) } : {}), ...(model.merged ? { merged: rel(model.merged) } : {}) };
+}
+
+/**
+ * model.json read back with absolute paths inside `trainStageDir`, wherever the results folder now is.
+ * An older record with absolute paths is rebased onto this folder (its own output/ or merged/), never
+ * followed to the folder it was copied from.
+ */
+export function resolveTrainedModel(model: EvalModel, trainStageDir: string): EvalModel {
+  const abs = (p: string): string => (path.isAbsolute(p) ? path.join(trainStageDir, path.basename(p)) : path.resolve(trainStageDir, p));
+  return { ...model, ...(model.adapter ? { adapter: abs(model.adapter) } : {}), ...(model.merged ? { merged: abs(model.merged) } : {}) };
+}
+
 /** The model a finished train stage left, for evaluators. */
 export function readTrainedModel(trainStageDir: string): EvalModel {
   const file = path.join(trainStageDir, MODEL_FILE);
   if (!existsSync(file)) throw new AblateError(`${file} is missing: the train stage has not finished`);
-  return JSON.parse(readFileSync(file, 'utf8')) as EvalModel;
+  return resolveTrainedModel(JSON.parse(readFileSync(file, 'utf8')) as EvalModel, trainStageDir);
 }
 
 async function toolVersions(envPath: string): Promise<Record<string, string>> {
