@@ -6,7 +6,7 @@
  */
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { fileSha256Sync } from '../util/fileHash.js';
+import { fileSha256Sync, fileXxh3Sync } from '../util/fileHash.js';
 import type { CompletionRecord, OutputEntry } from './cache.js';
 
 export type CheckDepth = 'fast' | 'full';
@@ -29,13 +29,16 @@ function entryProblem(dir: string, o: OutputEntry, depth: CheckDepth): string | 
   if (!st.isFile()) return `${o.path} is not a file`;
   if (st.size !== o.bytes) return `${o.path} has ${st.size} bytes, its completion record says ${o.bytes}`;
   if (depth === 'fast' && o.mtimeMs !== undefined && st.mtimeMs === o.mtimeMs) return undefined;
+  // XXH3 in records since the fast hash; sha256 in older ones.
+  const [algo, want] = o.xxh3 !== undefined ? (['xxh3', o.xxh3] as const) : (['sha256', o.sha256] as const);
+  if (want === undefined) return `${o.path} has no content hash in its completion record`;
   let digest: string;
   try {
-    digest = fileSha256Sync(abs);
+    digest = algo === 'xxh3' ? fileXxh3Sync(abs) : fileSha256Sync(abs);
   } catch (err) {
     return `${o.path} is unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
   }
-  return digest === o.sha256 ? undefined : `${o.path} changed since the stage finished (its sha256 differs from the completion record)`;
+  return digest === want ? undefined : `${o.path} changed since the stage finished (its ${algo} differs from the completion record)`;
 }
 
 /** Why the outputs in `dir` do not match `record`; undefined when they do. */

@@ -96,7 +96,7 @@ describe('checked reuse: each tampering is detected and redoes exactly the damag
     expect(res.stdout).not.toMatch(/90\.0/);
     expect(res.stderr).toMatch(/WARNING: eval stage \w+: result\.json changed since the stage finished/);
     const r = await run();
-    expect(r.invalid).toEqual([{ id: idOf(ev), reason: 'result.json changed since the stage finished (its sha256 differs from the completion record)' }]);
+    expect(r.invalid).toEqual([{ id: idOf(ev), reason: 'result.json changed since the stage finished (its xxh3 differs from the completion record)' }]);
     expect(r.ran).toEqual([idOf(ev)]);
     expect(readFileSync(file, 'utf8')).toMatch(/"pass@1": 0\.5/);
   });
