@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AblateError, EXIT } from '../errors.js';
@@ -10,7 +10,7 @@ import { fileSha256Sync } from '../util/fileHash.js';
 import { validateSpec } from '../spec/validate.js';
 import { runStage } from '../exec/stage.js';
 import type { StageRunner } from '../exec/types.js';
-import type { BundleIndex } from './export.js';
+import { specPaths, type BundleIndex } from './export.js';
 import { canonicalJson } from '../util/hash.js';
 import { ablateVersion, portableSelection, type ExperimentLock, type LockedDataset } from './lock.js';
 import { unpackBundle } from './unpack.js';
@@ -169,6 +169,20 @@ export function bundledFileProblems(dir: string, lock: ExperimentLock, index: Pi
   return problems;
 }
 
+/** The paths that resolve (symbolic links followed) outside every one of `roots`. */
+export function pathsOutside(paths: { layers: string[]; inputs: string[] }, roots: string[]): string[] {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return path.resolve(p); // absent: where it would be
+    }
+  };
+  const bases = roots.map(real);
+  const inside = (p: string): boolean => bases.some((b) => p === b || p.startsWith(b.endsWith(path.sep) ? b : b + path.sep));
+  return [...paths.layers, ...paths.inputs].filter((p) => !inside(real(p)));
+}
+
 /**
  * Re-materializes every dataset of a bundle from its sources, in a fresh results root and a clean
  * annotation cache, and checks each arm's record-id hash against the lock.
@@ -192,6 +206,15 @@ export async function verifyBundle(bundle: string, materialize: StageRunner, opt
     }
     process.env.ABLATE_CACHE = path.join(work, 'cache');
     const v = validateSpec(path.join(dir, index.spec));
+    // Before anything is hashed or materialized: a bundled spec reads only the bundle (and the cache).
+    const outside = pathsOutside(specPaths(v), [dir, process.env.ABLATE_CACHE]);
+    if (outside.length) {
+      throw new AblateError(
+        `${path.join(dir, index.spec)}: the bundled spec reads ${outside.map((p) => JSON.stringify(p)).join(', ')}, outside the bundle ${dir}; ` +
+          'a bundle may only read its own files (re-export it with its sources). Nothing was verified.',
+        EXIT.usage,
+      );
+    }
     const plan: Plan = planFromValidated(v, { resultsRoot: path.join(work, 'results') });
     const byName = new Map(plan.runs.map((r) => [r.name, r]));
     const built = new Map<string, Rematerialized>();

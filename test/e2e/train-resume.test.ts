@@ -117,8 +117,8 @@ describe('training that cannot wedge (real LLaMA-Factory, CPU)', () => {
     const r4 = await run(f, ['--force', 'train']);
     expect(r4.exitCode, `${r4.stdout}\n${r4.stderr}`).toBe(0);
     const log4 = stageLog(dir);
-    expect(log4).toMatch(/--force: the previous outputs were moved to .*ablate-previous/);
-    expect(log4.split('--force:')[1]).not.toMatch(/training already finished/);
+    expect(log4).toMatch(/--force; the previous outputs were moved to .*ablate-previous/);
+    expect(log4.split('--force;')[1]).not.toMatch(/training already finished/);
     expect(trainerSteps(dir)[0]).toBe(1);
     expect(trainerSteps(dir).at(-1)).toBe(12);
     expect(existsSync(path.join(dir, 'ablate-previous', 'output', 'adapter_model.safetensors'))).toBe(true);
