@@ -190,6 +190,8 @@ export async function unpackBundle(bundlePath: string, targetDir: string, limits
       },
     });
   } catch (err) {
+    // Our own findings first (an over-expanding member is seen at its header, before tar gives up on it).
+    if (listing.problems.length > 0) listing.fail();
     throw new AblateError(`${bundlePath} is not a readable .tar.gz bundle: ${(err as Error).message}`, EXIT.usage);
   }
   if (listing.problems.length > 0) listing.fail();

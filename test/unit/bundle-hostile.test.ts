@@ -17,9 +17,18 @@ describe('hostile bundles', () => {
   it('a decompression bomb is refused while listing: exit 2, nothing written', async () => {
     const dir = tempDir('ablate-bomb-');
     const bomb = path.join(dir, 'bomb.tar.gz');
-    // 64 MiB of zeros packs to well under 100 KiB: far past the 100x expansion limit.
-    await packBundle([{ path: 'bundle.json', content: '{"format":"ablate-bundle"}\n' }, { path: 'stages/materialize/x/data.jsonl', content: Buffer.alloc(64 * 1024 * 1024) }], bomb);
-    expect(statSync(bomb).size).toBeLessThan(200 * 1024);
+    // Like the (4.3 MB → 900 MiB, 214×): mostly zeros with a few pseudo-random bytes every KiB
+    // expand about 190×, past ablate's 100× but under the 1000× tar's own inflater stops at.
+    const body = Buffer.alloc(32 * 1024 * 1024);
+    let x = 1;
+    for (let i = 0; i < body.length; i += 1024) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      body.writeUInt32LE(x, i);
+    }
+    await packBundle([{ path: 'bundle.json', content: '{"format":"ablate-bundle"}\n' }, { path: 'stages/materialize/x/data.jsonl', content: body }], bomb);
+    const ratio = body.length / statSync(bomb).size;
+    expect(ratio).toBeGreaterThan(120);
+    expect(ratio).toBeLessThan(900);
     for (const args of [['import', bomb, path.join(dir, 'target')], ['verify', bomb]]) {
       const r = await cli(args, dir);
       expect(r.exitCode, r.stderr).toBe(2);
