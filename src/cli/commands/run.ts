@@ -7,6 +7,9 @@ import { parseGpuList, parseKind } from '../../exec/graph.js';
 import type { StageRunners } from '../../exec/types.js';
 
 import { DEFAULT_GRACE_MS as GRACE_MS } from '../../exec/defaults.js';
+import { TRACK_FLAG_HELP, trackFromFlags, trackTargets } from '../../track/targets.js';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 // The planner and the executors (listr2, execa, ...) load inside the actions, so other commands start fast.
 
@@ -23,6 +26,7 @@ interface RunFlags {
   json?: boolean;
   runners?: string;
   pollMs?: number;
+  track?: string[];
 }
 
 /** Whether a pending stage of the run needs the managed Python tools (training, most evaluators). */
@@ -106,6 +110,7 @@ export function registerRun(program: Command): void {
     .option('--results <dir>', 'results root (default: execute.results, else results/)')
     .option('--quiet', 'plain line-by-line progress')
     .option('--json', 'write the event log as NDJSON on stdout')
+    .option('--track <tracker>', TRACK_FLAG_HELP, collect)
     .addOption(new Option('--runners <module>', 'module with stage runners (tests)').hideHelp())
     .addOption(new Option('--poll-ms <ms>', 'first SLURM poll interval').argParser(Number).hideHelp())
     .action(async (spec: string, flags: RunFlags) => {
@@ -116,7 +121,9 @@ export function registerRun(program: Command): void {
       const { executePlan, executeSettingsOf } = await import('../../exec/controller.js');
       const { createProgressView, formatSummary, progressMode } = await import('../../exec/progress.js');
       const plan = await buildPlan(spec, flags.results ? { resultsRoot: flags.results } : {});
-      const runners = await loadRunners(flags.runners);
+      const trackFlags = flags.track ? usage(() => trackFromFlags(flags.track!)) : undefined;
+      const targets = trackTargets(plan.runs[0]?.config.track, trackFlags, plan.experiment, process.cwd());
+      let runners = await loadRunners(flags.runners);
       if (!flags.dryRun && !flags.runners && (!until || until === 'eval')) {
         const { preflightEvalTools } = await import('../../tools/eval.js');
         const missing = await preflightEvalTools(plan);
@@ -124,10 +131,19 @@ export function registerRun(program: Command): void {
           throw new AblateError(`evaluation tools are missing (nothing was run):\n  ${missing.join('\n  ')}\nInstall them, or run up to training with --until train.`, EXIT.usage);
         }
       }
-      if (!flags.dryRun && !flags.runners && needsPythonTools(plan, until, isStageDone)) {
+      if (!flags.dryRun && (targets.length > 0 || (!flags.runners && needsPythonTools(plan, until, isStageDone)))) {
         // Install once, on the terminal, before any stage (or SLURM job) would each try to.
         const { ensureToolEnv } = await import('../../tools/pyenv.js');
         await ensureToolEnv({ onProgress: (line) => process.stderr.write(`${line}\n`) });
+      }
+      // Tracker runs are opened (or continued) before any stage runs; nothing is sent on a dry run.
+      let tracking: import('../../track/session.js').TrackingSession | undefined;
+      if (targets.length > 0 && !flags.dryRun) {
+        const { TrackingSession } = await import('../../track/session.js');
+        const { selectStages } = await import('../../exec/graph.js');
+        const runIds = selectStages(plan, flags.only ? { only: flags.only } : {}).runs.map((r) => r.id);
+        tracking = await TrackingSession.open(plan, targets, { runIds });
+        runners = tracking.wrap(runners);
       }
       const names = new Map(plan.runs.map((r) => [r.id, r.name]));
       const mode = progressMode({ ...(flags.json ? { json: true } : {}), ...(flags.quiet ? { quiet: true } : {}), isTTY: process.stderr.isTTY === true });
@@ -153,9 +169,12 @@ export function registerRun(program: Command): void {
           ...(flags.detach ? { detach: true } : {}),
           ...(flags.dryRun ? { dryRun: true } : {}),
           ...(flags.pollMs ? { pollMs: flags.pollMs } : {}),
-          ...(flags.runners ? { jobExtraArgs: ['--runners', path.resolve(flags.runners)] } : {}),
+          jobExtraArgs: [...(flags.runners ? ['--runners', path.resolve(flags.runners)] : []), ...(flags.track ?? []).flatMap((t) => ['--track', t])],
           signal: ac.signal,
-          onEvent: (e) => view.event(e),
+          onEvent: (e) => {
+            view.event(e);
+            tracking?.onEvent(e);
+          },
           graceMs: GRACE_MS,
         });
       } catch (err) {
@@ -174,6 +193,7 @@ export function registerRun(program: Command): void {
         const { finishExperiment } = await import('../../results/finish.js');
         const finished = await finishExperiment(plan);
         for (const w of finished.warnings) process.stderr.write(`WARNING: ${w}\n`);
+        await tracking?.finish({ lockFile: finished.lockFile, summary });
         if (mode !== 'json') {
           if (!until || until === 'eval') {
             const { loadResults } = await import('./results.js');
@@ -198,13 +218,20 @@ export function registerRun(program: Command): void {
     .option('--results <dir>', 'results root')
     .option('--force', 'redo the stage even when done')
     .option('--runners <module>', 'module with stage runners (tests)')
-    .action(async (flags: { spec: string; stage: string; results?: string; force?: boolean; runners?: string }) => {
+    .option('--track <tracker>', TRACK_FLAG_HELP, collect)
+    .action(async (flags: { spec: string; stage: string; results?: string; force?: boolean; runners?: string; track?: string[] }) => {
       const { buildPlan } = await import('../../plan/build.js');
       const { runStage } = await import('../../exec/stage.js');
       const plan = await buildPlan(flags.spec, flags.results ? { resultsRoot: flags.results } : {});
       const stage = plan.stages.get(flags.stage);
       if (!stage) throw new UsageError(`stage ${flags.stage} is not in the plan of ${flags.spec} (results root ${plan.resultsRoot}); did the spec change after submission?`);
-      const runners = await loadRunners(flags.runners);
+      let runners = await loadRunners(flags.runners);
+      const targets = trackTargets(plan.runs[0]?.config.track, flags.track ? usage(() => trackFromFlags(flags.track!)) : undefined, plan.experiment, process.cwd());
+      if (targets.length > 0) {
+        // The controller opened the tracker runs; a job only lets its training report into them.
+        const { TrackingSession } = await import('../../track/session.js');
+        runners = TrackingSession.forStages(plan, targets).wrap(runners);
+      }
       const jobId = process.env['SLURM_JOB_ID'];
       const ac = new AbortController();
       const detach = abortOnSignals(ac);
