@@ -9,8 +9,8 @@ import { canonicalJson } from '../util/hash.js';
 import type { AggregateCell, ArmRow, Column, PairedComparison, ResultsView } from './aggregate.js';
 import type { RunRow } from './collect.js';
 
-export const RESULT_FORMATS = ['table', 'md', 'csv', 'json'] as const;
-export type ResultsFormat = (typeof RESULT_FORMATS)[number];
+import type { ResultsFormat } from './options.js';
+export { RESULT_FORMATS, type ResultsFormat } from './options.js';
 
 export type Align = 'left' | 'right';
 
