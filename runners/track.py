@@ -64,7 +64,7 @@ def run_mlflow(job):
 
 def wandb_tags(r, cfg):
     """W&B tags are short labels (64 characters): the axis values and the spec's name. Every
-    key=value tag also goes into the run's config under `ablate.tags`."""
+    key=value tag also goes into the run's config."""
     tags = [f"{k[len('axis.'):]}={v}"[:64] for k, v in r["tags"].items() if k.startswith("axis.")]
     if cfg.get("group"):
         tags.append(cfg["group"][:64])
@@ -93,10 +93,10 @@ def run_wandb(job):
             settings=settings,
         )
         ids[r["key"]] = run.id
-        if r.get("tags"):
-            run.config.update({"ablate": {"tags": r["tags"]}}, allow_val_change=True)
-        if r.get("params"):
-            run.config.update({"ablate": {"params": r["params"]}}, allow_val_change=True)
+        # Flat keys (ablate.run_id, axis.<path>, train.args.lr, ...): an offline resume starts with an
+        # empty config, so a nested dict would replace what an earlier process wrote.
+        if r.get("tags") or r.get("params"):
+            run.config.update({**(r.get("tags") or {}), **(r.get("params") or {})}, allow_val_change=True)
         if r.get("metrics"):
             run.summary.update({k: float(v) for k, v in r["metrics"].items()})
         for a in r.get("artifacts") or []:

@@ -88,8 +88,9 @@ export function runRecord(i: RecordInputs): RunRecord {
   flatten(cfg.train, 'train', params);
   flatten(cfg.eval, 'eval', params);
   flatten(cfg.data, 'data', params);
-  params['seed'] = String(cfg.seed ?? 42);
-  params['sampling_seed'] = String(run.samplingSeed);
+  // Namespaced: transformers logs its own `seed` (the training seed) into the same run.
+  params['ablate.seed'] = String(cfg.seed ?? 42);
+  params['ablate.sampling_seed'] = String(run.samplingSeed);
 
   const metrics: Record<string, number> = {};
   for (const [key, cell] of Object.entries(json.cells)) if (cell.value !== null) metrics[trackerMetricName(key)] = cell.value;

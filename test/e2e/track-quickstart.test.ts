@@ -236,7 +236,7 @@ describe('experiment tracking of the quickstart', () => {
     const wb = Object.values(wandbAfterFull);
     expect(wb).toHaveLength(2);
     for (const run of runs) {
-      const w = wb.find((r) => (r.config['ablate'] as { tags?: Record<string, string> } | undefined)?.tags?.['ablate.run_id'] === run.run);
+      const w = wb.find((r) => r.config['ablate.run_id'] === run.run);
       expect(w, `no W&B run for ${run.run}`).toBeDefined();
       expect(w!.name).toBe(run.name);
       expect(w!.group).toBe('quickstart');
@@ -244,8 +244,7 @@ describe('experiment tracking of the quickstart', () => {
       expect(w!.exit_codes.every((c) => c === 0)).toBe(true);
       for (const [key, cell] of Object.entries(run.cells)) if (cell.value !== null) expect(w!.summary[trackerMetricName(key)], key).toBe(cell.value);
       expect(w!.summary['humaneval.problems']).toBe(8);
-      const params = (w!.config['ablate'] as { params: Record<string, string> }).params;
-      expect(params['train.args.max_steps']).toBe('4');
+      expect(w!.config).toMatchObject({ 'ablate.spec': 'quickstart', 'axis.data.filter.complexity.keep': run.axes['data.filter.complexity.keep'], 'ablate.stage.train': run.stages.train, 'train.args.max_steps': '4', 'eval.tool': 'local' });
       // WandbCallback's history: train/loss against train/global_step, equal to the recorded curve.
       const curve = w!.history.filter((h) => h['train/loss'] !== undefined).map((h) => [h['train/global_step'], h['train/loss']]);
       expect(curve).toEqual(curveOf(run.stages.train!));

@@ -135,7 +135,7 @@ describe('tracking session', () => {
       expect(s.tags).toMatchObject({ 'ablate.spec': 'fixture', 'ablate.run_id': run.id, 'ablate.run_name': run.name, 'axis.data.filter.complexity.keep': run.axes['data.filter.complexity.keep'], 'ablate.repeat': String(run.repeat) });
       expect(s.tags['ablate.stage.train']).toBe(j.stages.train);
       expect(s.tags['ablate.stage.eval.mbpp']).toBe(j.stages.eval['mbpp']);
-      expect(s.params).toMatchObject({ 'train.model': 'builtin:tiny-llama', 'eval.tool': 'local', 'data.size': '20', seed: '7' });
+      expect(s.params).toMatchObject({ 'train.model': 'builtin:tiny-llama', 'eval.tool': 'local', 'data.size': '20', 'ablate.seed': '7' });
       const expected: Record<string, number> = {};
       for (const [k, c] of Object.entries(j.cells)) if (c.value !== null) expected[trackerMetricName(k)] = c.value;
       for (const e of j.evals) if (e.problems !== undefined) expected[`${e.task}.problems`] = e.problems;
