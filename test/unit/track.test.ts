@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AblateError } from '../../src/errors.js';
 import type { StageRunContext, StageRunners } from '../../src/exec/types.js';
-import type { Plan } from '../../src/plan/types.js';
+import type { Plan, Stage } from '../../src/plan/types.js';
+import { writeCompletion } from '../../src/exec/cache.js';
 import { collectResults } from '../../src/results/collect.js';
 import { runJson } from '../../src/results/table.js';
 import { buildTrainConfig } from '../../src/tools/llamafactory/config.js';
@@ -34,6 +35,11 @@ function recorder(): { jobs: TrackerJob[]; transport: Transport } {
       return Object.fromEntries(job.runs.map((r) => [r.key, r.id ?? `${job.target.kind}-${++n}`]));
     },
   };
+}
+
+/** A stage redone with new outputs: the executor's own completion record, written last. */
+async function redone(stage: Stage): Promise<void> {
+  await writeCompletion(stage, { startedAt: new Date(), finishedAt: new Date(), executor: 'local' });
 }
 
 const fixtures: Fixture[] = [];
@@ -164,6 +170,7 @@ describe('tracking session', () => {
     const run = f.plan.runs[0]!;
     const evalStage = f.plan.stages.get(run.stages.find((id) => f.plan.stages.get(id)!.task === 'humaneval')!)!;
     writeFileSync(path.join(evalStage.dir, 'result.json'), JSON.stringify(evalResult('humaneval', 15, 1)));
+    await redone(evalStage);
     const third = recorder();
     const s3 = await TrackingSession.open(f.plan, [MLFLOW], { transport: third.transport });
     s3.onEvent({ type: 'stage-done', time: '', id: evalStage.id, kind: 'eval', cached: false, durationMs: 1 });
@@ -257,6 +264,7 @@ describe('tracking session', () => {
     const run = f.plan.runs[0]!;
     const evalStage = f.plan.stages.get(run.stages[2]!)!;
     writeFileSync(path.join(evalStage.dir, 'result.json'), JSON.stringify(evalResult(evalStage.task!, 1, 1)));
+    await redone(evalStage);
     fail = true;
     s.onEvent({ type: 'stage-done', time: '', id: evalStage.id, kind: 'eval', cached: false, durationMs: 1 });
     await s.idle();
