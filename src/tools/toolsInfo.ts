@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { cloneProvenance, cloneVersion } from './provenance.js';
+import { cloneProvenance, cloneVersion } from '../util/cloneProvenance.js';
 import { pythonBin, toolEnvStatus, type ToolEnvStatus } from './pyenv.js';
 
 /** Python distributions whose versions matter for the numbers. */

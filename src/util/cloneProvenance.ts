@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { sha256 } from '../util/hash.js';
+import { sha256 } from './hash.js';
 
 export interface CloneProvenance {
   path: string;
