@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import { AblateError } from '../errors.js';
+import { cloneProvenance, cloneVersion } from '../util/cloneProvenance.js';
 import { runStageCommand } from '../exec/command.js';
 import { readJsonIfExists, writeFileAtomic } from '../exec/fsutil.js';
 import type { StageResult, StageRunContext, StageRunner } from '../exec/types.js';
@@ -410,8 +411,9 @@ async function defaultToolVersion(inv: EvalInvocation): Promise<string | undefin
   try {
     switch (inv.tool) {
       case 'bigcode': {
-        const commit = inv.harness ? await harnessCommit(inv.harness) : undefined;
-        return commit ? `git:${commit}` : undefined;
+        // Commit plus local edits: a patched clone is recorded (and set up) as what it is.
+        const prov = inv.harness ? cloneProvenance(inv.harness, { fresh: true }) : undefined;
+        return prov?.commit ? cloneVersion(prov) : undefined;
       }
       case 'evalplus':
       case 'livecodebench': {
