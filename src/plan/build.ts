@@ -27,7 +27,7 @@ export interface PlanOptions {
 export function evalCloneDir(ev: { tool?: string; harness?: string }, specDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const tool = ev.tool ?? 'bigcode';
   if (tool === 'bigcode') return ev.harness ? path.resolve(specDir, ev.harness) : env.ABLATE_BIGCODE_HARNESS ? path.resolve(env.ABLATE_BIGCODE_HARNESS) : undefined;
-  if (tool === 'livecodebench') return env.ABLATE_LIVECODEBENCH ? path.resolve(env.ABLATE_LIVECODEBENCH) : undefined;
+  if (tool === 'livecodebench') return ev.harness ? path.resolve(specDir, ev.harness) : env.ABLATE_LIVECODEBENCH ? path.resolve(env.ABLATE_LIVECODEBENCH) : undefined;
   return undefined;
 }
 
