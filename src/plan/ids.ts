@@ -85,6 +85,6 @@ export function evalId(trainStageId: string, task: string, evalCfg: NonNullable<
 
 export function runId(config: ExperimentSpec, repeat: number, specDir: string, contentOf: ContentOf, commitOf?: CommitOf): string {
   // Presentation and execution settings do not change what a run computes.
-  const { name: _n, description: _d, report: _r, execute: _e, sources: _s, extends: _x, ...rest } = config;
+  const { name: _n, description: _d, report: _r, execute: _e, track: _k, sources: _s, extends: _x, ...rest } = config;
   return hashId('run', { ...rest, sources: portable(resolveSources(config, specDir, contentOf, commitOf)), repeat });
 }

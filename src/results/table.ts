@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import { UsageError } from '../errors.js';
 import { canonicalJson } from '../util/hash.js';
 import type { AggregateCell, ArmRow, Column, PairedComparison, ResultsView } from './aggregate.js';
+import type { RunRow } from './collect.js';
 
 import type { ResultsFormat } from './options.js';
 export { RESULT_FORMATS, type ResultsFormat } from './options.js';
@@ -337,12 +338,40 @@ export function renderCsv(view: ResultsView, opts: RenderOptions = {}): string {
   return stringify([header, ...rows]);
 }
 
+/**
+ * One run of the JSON form: its cells, and per evaluated task how many problems its pass@k counts.
+ * Experiment tracking (src/track/) logs exactly this, so tracker and tables never disagree.
+ */
+export function runJson(r: RunRow): RunJson {
+  return {
+    run: r.run,
+    name: r.name,
+    arm: r.arm,
+    repeat: r.repeat,
+    axes: r.axes,
+    stages: r.stages,
+    cells: r.cells,
+    evals: r.evals.map((e) => ({ task: e.task, stage: e.stage, ...(e.result ? { problems: e.result.problems.length, n_samples: e.result.n_samples } : { reason: e.reason ?? 'no result' }) })),
+  };
+}
+
+export interface RunJson {
+  run: string;
+  name: string;
+  arm: string;
+  repeat: number;
+  axes: Record<string, unknown>;
+  stages: RunRow['stages'];
+  cells: RunRow['cells'];
+  evals: Array<{ task: string; stage: string; problems?: number; n_samples?: number; reason?: string }>;
+}
+
 /** The JSON form: every number with its provenance, every missing value with its reason. */
 export function resultsJson(view: ResultsView, opts: RenderOptions = {}): Record<string, unknown> {
   const { collected, ...rest } = view;
   return {
     ...rest,
-    runs: collected.rows.map((r) => ({ run: r.run, name: r.name, arm: r.arm, repeat: r.repeat, axes: r.axes, stages: r.stages, cells: r.cells })),
+    runs: collected.rows.map(runJson),
     ...(opts.pivot ? { pivot: pivotView(view, opts.pivot) } : {}),
   };
 }
