@@ -423,7 +423,7 @@ export interface Eval {
    */
   args?: {};
   /**
-   * Path to a bigcode-evaluation-harness clone (or env ABLATE_BIGCODE_HARNESS).
+   * Path to the evaluator's clone, for the tools that are not on PyPI: a bigcode-evaluation-harness clone (or env ABLATE_BIGCODE_HARNESS), or a LiveCodeBench clone (or env ABLATE_LIVECODEBENCH). Its commit and local edits are part of the evaluation's id.
    */
   harness?: string;
   /**
