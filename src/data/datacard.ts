@@ -25,9 +25,16 @@ export interface DatacardOverlap {
 
 export interface DatacardDecontamination {
   ngram: number;
+  /** Shortest normalized solution or test matched whole. */
+  minChars: number;
   removed: number;
   byBenchmark: Record<string, number>;
   bySource: Record<string, number>;
+  /** Removed records per rule: prompt (n-gram), solution, test. */
+  byRule: Record<string, number>;
+  livecodebenchCutoff?: string;
+  /** Every removed record: which benchmark problem it contained, by which rule, and the matched text. */
+  records: Array<{ id: string; source: string; benchmark: string; task: string; rule: string; matched: string }>;
 }
 
 export interface Datacard {
@@ -128,6 +135,11 @@ export function buildDatacard(input: DatacardInput): Datacard {
   return card;
 }
 
+/** Text from data inside a Markdown table cell: no HTML, no column breaks, one line. */
+function escapeCell(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('|', '\\|').replace(/\s+/g, ' ');
+}
+
 function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
@@ -167,7 +179,18 @@ export function renderDatacardMarkdown(card: Datacard): string {
   if (card.decontamination) {
     const d = card.decontamination;
     const by = (m: Record<string, number>): string => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-    out.push('## Decontamination', '', `${d.removed} records removed from the sources for sharing a ${d.ngram}-gram with a benchmark prompt (by benchmark: ${by(d.byBenchmark)}; by source: ${by(d.bySource)}).`, '');
+    out.push(
+      '## Decontamination',
+      '',
+      `${d.removed} records removed from the sources for containing a benchmark problem: its prompt (a shared ${d.ngram}-gram), a reference solution or a test assertion ` +
+        `(whole, lower-cased, whitespace removed, at least ${d.minChars} characters). By rule: ${by(d.byRule)}; by benchmark: ${by(d.byBenchmark)}; by source: ${by(d.bySource)}.` +
+        (d.livecodebenchCutoff ? ` LiveCodeBench: problems released from ${d.livecodebenchCutoff} on.` : ''),
+      '',
+    );
+    if (d.records.length) {
+      const cell = (t: string): string => escapeCell(t.length > 100 ? `${t.slice(0, 100)}…` : t);
+      out.push('| record | source | benchmark | task | rule | matched text |', '|---|---|---|---|---|---|', ...d.records.map((r) => `| ${cell(r.id)} | ${cell(r.source)} | ${r.benchmark} | ${cell(r.task)} | ${r.rule} | \`${cell(r.matched).replaceAll('`', "'")}\` |`), '');
+    }
   }
   if (card.overlap?.length) {
     out.push(

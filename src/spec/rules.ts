@@ -169,8 +169,24 @@ function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
+/**
+ * LiveCodeBench is decontaminated by date: the evaluation may only use problems released on or
+ * after the training data's cutoff, so `livecodebench` needs the cutoff, and an evaluation that
+ * starts earlier (eval.args.start_date) would count problems the data may contain.
+ */
+const livecodebenchByDate: Rule = (spec) => {
+  const d = spec.data?.decontaminate;
+  if (!d?.benchmarks.includes('livecodebench')) return [];
+  const cutoff = d.livecodebench_cutoff;
+  if (!cutoff) return [{ path: ['data', 'decontaminate', 'benchmarks'], message: 'livecodebench is decontaminated by date: set data.decontaminate.livecodebench_cutoff (YYYY-MM-DD, when the training data was collected)' }];
+  if (spec.eval?.tool !== 'livecodebench') return [];
+  const start = (spec.eval.args as Record<string, unknown> | undefined)?.start_date;
+  if (typeof start === 'string' && start.slice(0, 10) >= cutoff) return [];
+  return [{ path: ['eval', 'args'], message: `LiveCodeBench must be evaluated on problems released on or after the decontamination cutoff ${cutoff}: set eval.args.start_date to ${cutoff} or later${typeof start === 'string' ? ` (it is ${start})` : ''}` }];
+};
+
 /** Rules over one run's resolved config. Tool-specific checks (train args, eval tasks) are added in src/spec/toolRules.ts. */
-export const coreRules: Rule[] = [sourcesDefined, compositionRatios, binsConsistent, annotatorsPresent, filesExist];
+export const coreRules: Rule[] = [sourcesDefined, compositionRatios, binsConsistent, annotatorsPresent, filesExist, livecodebenchByDate];
 
 /** Rules over the whole spec (not per run). */
 export const specRules: Rule[] = [baselineIsAnArm];

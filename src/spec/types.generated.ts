@@ -217,14 +217,34 @@ export interface Data {
    */
   size?: number;
   /**
-   * Drop records that share an n-gram with benchmark prompts.
+   * Drop records that contain a benchmark problem, as StarCoder's decontamination does: its prompt by word n-grams, or one of its reference solutions or test assertions whole after normalization (lower-cased, whitespace removed). Benchmark files come from `paths` or the cache `ablate fetch` fills. The data card lists every removed record.
    */
   decontaminate?: {
     /**
      * @minItems 1
      */
-    benchmarks: ['humaneval' | 'mbpp', ...('humaneval' | 'mbpp')[]];
+    benchmarks: [
+      'humaneval' | 'humanevalplus' | 'mbpp' | 'mbppplus' | 'ds1000' | 'apps' | 'gsm8k' | 'livecodebench',
+      ...('humaneval' | 'humanevalplus' | 'mbpp' | 'mbppplus' | 'ds1000' | 'apps' | 'gsm8k' | 'livecodebench')[]
+    ];
+    /**
+     * Word n-gram length of the prompt rule.
+     */
     ngram?: number;
+    /**
+     * Which rules remove a record: `prompt` (a shared word n-gram with a problem statement), `solution` (a reference solution contained whole), `test` (a test assertion contained whole).
+     *
+     * @minItems 1
+     */
+    rules?: ['prompt' | 'solution' | 'test', ...('prompt' | 'solution' | 'test')[]];
+    /**
+     * Shortest normalized solution or test matched, in characters: shorter ones (`return x + y`) match honest records. The default keeps the removal rate on untouched instruction data under 1% (measured in the README).
+     */
+    min_chars?: number;
+    /**
+     * LiveCodeBench by date: only problems released on or after this date (YYYY-MM-DD, the training data's collection date) count. With `livecodebench` among the benchmarks it is required, the LiveCodeBench evaluation must not start earlier (`eval.args.start_date`), and a local problem file (`paths.livecodebench`, lcb_runner's fields) is decontaminated against its problems from that date on.
+     */
+    livecodebench_cutoff?: string;
     /**
      * Local benchmark files (benchmark → path relative to the spec).
      */

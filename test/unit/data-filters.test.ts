@@ -314,8 +314,8 @@ describe('decontamination', () => {
     expect(he.length).toBe(164);
     expect(mbpp.length).toBe(427);
     const mk = (instruction: string, output: string): CanonicalRecord => ({ id: recordId(instruction, '', output), instruction, input: '', output, source: 's', domain: 'code' });
-    const leaked = mk(`Complete this:\n${he[0]!.text.slice(0, 400)}`, 'ok');
-    const leakedMbpp = mk(mbpp[0]!.text.split('\n')[0]!, mbpp[0]!.text);
+    const leaked = mk(`Complete this:\n${he[0]!.prompt.slice(0, 400)}`, 'ok');
+    const leakedMbpp = mk(mbpp[0]!.prompt.split('\n')[0]!, mbpp[0]!.prompt);
     const clean = mk('Write a function that adds two numbers.', 'def add(a, b):\n    return a + b');
     const { kept, removed } = decontaminate([leaked, clean, leakedMbpp, ...evol.slice(0, 300)], [...he, ...mbpp], 13);
     expect(kept).toContain(clean);
@@ -325,7 +325,7 @@ describe('decontamination', () => {
         [leakedMbpp.id, 'mbpp', `Mbpp/${mbpp[0]!.id.replace('Mbpp/', '')}`],
       ]),
     );
-    expect(tokens(removed[0]!.ngram).length).toBe(13);
+    expect(tokens(removed[0]!.matched).length).toBe(13);
   });
 
   it('finds exactly what the per-window string definition finds, fast', async () => {
@@ -337,7 +337,7 @@ describe('decontamination', () => {
       const index = new Map<string, BenchmarkProblem>();
       const lengths = new Set<number>([n]);
       for (const p of ps) {
-        const t = tokens(p.text);
+        const t = tokens(p.prompt);
         if (t.length === 0) continue;
         const len = Math.min(n, t.length);
         lengths.add(len);
@@ -360,7 +360,7 @@ describe('decontamination', () => {
     };
     const mk = (instruction: string, output: string): CanonicalRecord => ({ id: recordId(instruction, '', output), instruction, input: '', output, source: 's', domain: 'code' });
     const leaks = problems.filter((_, i) => i % 7 === 0).map((p, i) => {
-      const t = tokens(p.text);
+      const t = tokens(p.prompt);
       // Whole prompts, 13-word excerpts, and 12-word excerpts (too short to count unless the prompt is short).
       const cut = i % 3 === 0 ? t : t.slice(2, 2 + (i % 3 === 1 ? 13 : 12));
       return mk(`Please solve: ${cut.join(' ')}!`, `def f():\n    return ${i}`);
@@ -368,10 +368,10 @@ describe('decontamination', () => {
     const records = [...leaks, ...evol.slice(0, 1000), ...codeAlpaca.slice(0, 500)];
     for (const n of [13, 8]) {
       const t0 = performance.now();
-      const fast = decontaminate(records, problems, n);
+      const fast = decontaminate(records, problems, { ngram: n, rules: ["prompt"] });
       const ms = performance.now() - t0;
       const want = reference(records, problems, n);
-      expect(fast.removed.map((r) => ({ id: r.id, problem: r.problem, ngram: r.ngram }))).toEqual(want);
+      expect(fast.removed.map((r) => ({ id: r.id, problem: r.problem, ngram: r.matched }))).toEqual(want);
       expect(fast.kept.length + fast.removed.length).toBe(records.length);
       expect(want.length).toBeGreaterThan(leaks.length / 2);
       console.log(`decontaminate n=${n}: ${records.length} records in ${ms.toFixed(0)} ms, ${want.length} removed`);

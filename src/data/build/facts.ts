@@ -42,12 +42,21 @@ export function datacardInput(s: BuildState): Omit<DatacardInput, 'name'> {
   }
   const dc = s.decontamination;
   if (dc) {
-    const count = (key: 'benchmark' | 'source'): Record<string, number> => {
+    const count = (key: 'benchmark' | 'source' | 'rule'): Record<string, number> => {
       const out: Record<string, number> = {};
       for (const r of [...dc.removed].sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0))) out[r[key]] = (out[r[key]] ?? 0) + 1;
       return out;
     };
-    card.decontamination = { ngram: dc.ngram, removed: dc.removed.length, byBenchmark: count('benchmark'), bySource: count('source') };
+    card.decontamination = {
+      ngram: dc.ngram,
+      minChars: dc.minChars,
+      removed: dc.removed.length,
+      byBenchmark: count('benchmark'),
+      bySource: count('source'),
+      byRule: count('rule'),
+      ...(dc.livecodebenchCutoff ? { livecodebenchCutoff: dc.livecodebenchCutoff } : {}),
+      records: dc.removed.map((r) => ({ id: r.id, source: r.source, benchmark: r.benchmark, task: r.problem, rule: r.rule, matched: r.matched })),
+    };
   }
   if (s.diversityMean) card.diversity = s.diversityMean;
   return card;

@@ -1,6 +1,6 @@
 /** Steps 1–2: load every source the dataset reads (deduplicated), then remove benchmark-contaminated records. */
 import { AblateError, EXIT } from '../../errors.js';
-import { benchmarkFile, decontaminate, loadBenchmark, type Benchmark, type DecontaminationReport } from '../decontaminate.js';
+import { benchmarkFile, decontaminate, DECONTAMINATION_RULES, DEFAULT_MIN_CHARS, loadBenchmark, type Benchmark, type DecontaminationReport } from '../decontaminate.js';
 import { sourcesUsedBy } from '../inputs.js';
 import { loadSource } from '../sources/load.js';
 import type { BuildState } from './state.js';
@@ -21,23 +21,28 @@ export async function decontaminateSources(s: BuildState): Promise<void> {
   const cfg = s.data.decontaminate;
   if (!cfg) return;
   const n = cfg.ngram ?? 13;
+  const minChars = cfg.min_chars ?? DEFAULT_MIN_CHARS;
+  const rules = [...(cfg.rules ?? DECONTAMINATION_RULES)];
+  const cutoff = cfg.livecodebench_cutoff;
   const problems = [];
   const benchmarks: DecontaminationReport['benchmarks'] = [];
   for (const b of [...new Set(cfg.benchmarks)].sort() as Benchmark[]) {
-    const file = await benchmarkFile(b, cfg, s.specDir, s.cacheDir);
-    const ps = await loadBenchmark(b, file);
+    // LiveCodeBench is decontaminated by date (the evaluation starts at the cutoff); a local problem file is checked too.
+    if (b === 'livecodebench' && !cfg.paths?.livecodebench) continue;
+    const file = await benchmarkFile(b, cfg.paths, s.specDir, s.cacheDir);
+    const ps = await loadBenchmark(b, file, b === 'livecodebench' && cutoff ? { cutoff } : {});
     benchmarks.push({ name: b, file, problems: ps.length });
     problems.push(...ps);
   }
   const removed = [];
   for (const name of Object.keys(s.loaded).sort()) {
-    const r = decontaminate(s.loaded[name]!, problems, n);
+    const r = decontaminate(s.loaded[name]!, problems, { ngram: n, minChars, rules });
     s.loaded[name] = r.kept;
     removed.push(...r.removed);
   }
-  s.decontamination = { benchmarks, ngram: n, removed };
+  s.decontamination = { benchmarks, ngram: n, minChars, rules, ...(cutoff ? { livecodebenchCutoff: cutoff } : {}), removed };
   s.steps.push({ step: 'decontaminate', count: s.loaded[s.data.source]!.length, removed: removed.length });
-  s.log(`decontamination: removed ${removed.length} records sharing a ${n}-gram with ${benchmarks.map((b) => b.name).join(', ')}`);
+  s.log(`decontamination: removed ${removed.length} records (rules ${rules.join(', ')}; ${n}-grams, whole strings of ≥ ${minChars} characters) against ${benchmarks.map((b) => b.name).join(', ')}`);
 }
 
 /** The main source's records are the pool every filter starts from; an empty one is an error that says why. */
