@@ -184,7 +184,7 @@ describe('materializeDataset', () => {
     expect(card.domains.general).toBeCloseTo(Math.floor(high * 0.03) / steps.cross_domain!, 3);
     expect(card.diversity!.meanScore).toBeGreaterThan(0);
     expect(card.decontamination).toEqual({ ngram: 13, minChars: 40, removed: m.decontamination!.removed.length, byBenchmark: expect.any(Object), bySource: expect.any(Object), byRule: expect.any(Object), records: expect.any(Array) });
-    expect(card.decontamination.records).toHaveLength(m.decontamination!.removed.length);
+    expect(card.decontamination!.records).toHaveLength(m.decontamination!.removed.length);
     expect(await read(dir, 'datacard.md')).toContain('## Decontamination');
     console.log(`div-cross: ${JSON.stringify(steps)}, decontaminated ${m.decontamination!.removed.length}`);
   });
