@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops the single-node SLURM started by slurm-up.sh, by its pid files.
+# Stops the SLURM cluster started by slurm-up.sh (every slurmd, then slurmctld), by its pid files.
 set -uo pipefail
 SLURM_DIR="${ABLATE_SLURM_DIR:-/tmp/ablate-slurm}"
 # The daemons live in /usr/sbin, which is not on a normal user's PATH: without it every run would reinstall.
@@ -17,7 +17,7 @@ stop() { # name pidfile
     $SUDO kill -KILL "$pid" 2>/dev/null || true
   fi
 }
-stop slurmd "$SLURM_DIR/run/slurmd.pid"
+for pidfile in "$SLURM_DIR"/run/slurmd*.pid; do stop "$(basename "$pidfile" .pid)" "$pidfile"; done
 stop slurmctld "$SLURM_DIR/run/slurmctld.pid"
 if [ "${1:-}" = "--all" ]; then
   stop munged /run/munge/munged.pid

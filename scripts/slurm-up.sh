@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Starts a real single-node SLURM cluster (Debian's slurmctld/slurmd/munge) for the slurm test tier.
-# Idempotent: re-running it on a running cluster only checks that the node is idle.
+# Starts a real two-node SLURM cluster on this one machine (Debian's slurmctld/slurmd/munge) for the slurm
+# test tier: Debian builds Slurm with multiple-slurmd support, so two slurmd daemons (`slurmd -N node1`,
+# `-N node2`) each serve one node on their own port, with per-node spool, log and pid files (%n).
+# Idempotent: re-running it on a running cluster with the same configuration only checks that the nodes
+# are idle; a changed configuration restarts the daemons.
 # State, spool, logs and pid files live under $ABLATE_SLURM_DIR (default /tmp/ablate-slurm).
 set -euo pipefail
 
@@ -37,16 +40,18 @@ if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
   for _ in $(seq 1 50); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 
-# 2. slurm.conf: this host, all its CPUs, memory a bit below what is free now.
+# 2. slurm.conf: two nodes on this host, each offered all its CPUs (both share them), and half of the
+# memory that is free now (a bit less), so two-node jobs fit.
 HOST="$(hostname -s)"
 CPUS="$(nproc)"
+NODES="${ABLATE_SLURM_NODES:-2}"
 FREE_MB="$(awk '/MemAvailable/ {print int($2/1024)}' /proc/meminfo)"
-MEM_MB=$(( FREE_MB > 2048 ? FREE_MB - 1024 : FREE_MB / 2 ))
+MEM_MB=$(( FREE_MB > 4096 ? (FREE_MB - 2048) / NODES : FREE_MB / (2 * NODES) ))
 $SUDO mkdir -p "$SLURM_DIR/state" "$SLURM_DIR/spool" "$SLURM_DIR/log" "$SLURM_DIR/run" /etc/slurm
 CONF=/etc/slurm/slurm.conf
 NEW_CONF="$(mktemp)"
 cat >"$NEW_CONF" <<CONF
-# Written by ablate scripts/slurm-up.sh: a single-node test cluster.
+# Written by ablate scripts/slurm-up.sh: a ${NODES}-node test cluster on one machine (multiple-slurmd).
 ClusterName=ablate
 SlurmctldHost=${HOST}
 AuthType=auth/munge
@@ -61,48 +66,65 @@ JobAcctGatherType=jobacct_gather/none
 ReturnToService=2
 MinJobAge=300
 StateSaveLocation=${SLURM_DIR}/state
-SlurmdSpoolDir=${SLURM_DIR}/spool
+SlurmdSpoolDir=${SLURM_DIR}/spool/%n
 SlurmctldLogFile=${SLURM_DIR}/log/slurmctld.log
-SlurmdLogFile=${SLURM_DIR}/log/slurmd.log
+SlurmdLogFile=${SLURM_DIR}/log/slurmd-%n.log
 SlurmctldPidFile=${SLURM_DIR}/run/slurmctld.pid
-SlurmdPidFile=${SLURM_DIR}/run/slurmd.pid
-NodeName=${HOST} CPUs=${CPUS} RealMemory=${MEM_MB} State=UNKNOWN
-PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+SlurmdPidFile=${SLURM_DIR}/run/slurmd-%n.pid
+# Requeued jobs (preemption, scontrol requeue) start again instead of being held.
+JobRequeue=1
 CONF
+for i in $(seq 1 "$NODES"); do
+  echo "NodeName=node${i} NodeHostname=${HOST} NodeAddr=127.0.0.1 Port=$((6830 + i)) CPUs=${CPUS} RealMemory=${MEM_MB} State=UNKNOWN" >>"$NEW_CONF"
+done
+echo "PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP" >>"$NEW_CONF"
+NODE_NAMES="$(seq -f 'node%g' -s ' ' 1 "$NODES")"
 # Keep an existing conf (and the running daemons) when only the memory figure would change.
-if [ -f "$CONF" ] && diff -q <(grep -v '^NodeName' "$CONF") <(grep -v '^NodeName' "$NEW_CONF") >/dev/null; then
+same_but_memory() { diff -q <(sed 's/RealMemory=[0-9]*//' "$1") <(sed 's/RealMemory=[0-9]*//' "$2") >/dev/null; }
+if [ -f "$CONF" ] && same_but_memory "$CONF" "$NEW_CONF"; then
   rm -f "$NEW_CONF"
 else
   $SUDO install -m 644 "$NEW_CONF" "$CONF"
   rm -f "$NEW_CONF"
-  # A changed configuration needs fresh daemons.
-  for d in slurmd slurmctld; do
-    if pid_alive "$SLURM_DIR/run/$d.pid"; then
-      log "restarting $d for the new slurm.conf"
-      $SUDO kill -TERM "$(cat "$SLURM_DIR/run/$d.pid")"
-      for _ in $(seq 1 50); do pid_alive "$SLURM_DIR/run/$d.pid" || break; sleep 0.1; done
+  # A changed configuration needs fresh daemons (every slurmd of an earlier layout too: slurmd.pid is the
+  # single-node one), and a controller state without the old node names.
+  for pidfile in "$SLURM_DIR"/run/slurmd*.pid "$SLURM_DIR/run/slurmctld.pid"; do
+    if pid_alive "$pidfile"; then
+      log "stopping $(basename "$pidfile" .pid) for the new slurm.conf"
+      $SUDO kill -TERM "$(cat "$pidfile")"
+      for _ in $(seq 1 50); do pid_alive "$pidfile" || break; sleep 0.1; done
     fi
+    rm -f "$pidfile"
   done
+  $SUDO rm -rf "$SLURM_DIR/state"
+  $SUDO mkdir -p "$SLURM_DIR/state"
 fi
 
-# 3. daemons.
+# 3. daemons: one controller, one slurmd per node (`-N` names the node it serves).
 if ! pid_alive "$SLURM_DIR/run/slurmctld.pid"; then
   log "starting slurmctld"
   $SUDO slurmctld
 fi
-if ! pid_alive "$SLURM_DIR/run/slurmd.pid"; then
-  log "starting slurmd"
-  $SUDO slurmd
-fi
+for node in $NODE_NAMES; do
+  $SUDO mkdir -p "$SLURM_DIR/spool/$node"
+  if ! pid_alive "$SLURM_DIR/run/slurmd-$node.pid"; then
+    log "starting slurmd for $node"
+    $SUDO slurmd -N "$node"
+  fi
+done
 
-# Wait until the node is usable.
+# Wait until every node is usable.
 for _ in $(seq 1 120); do
-  STATE="$(sinfo -h -n "$HOST" -o '%T' 2>/dev/null | head -n1 || true)"
-  case "$STATE" in
-    idle|mixed|allocated) log "node $HOST is $STATE"; exit 0 ;;
-    down*|drain*) $SUDO scontrol update NodeName="$HOST" State=RESUME 2>/dev/null || true ;;
-  esac
+  ready=0
+  for node in $NODE_NAMES; do
+    STATE="$(sinfo -h -n "$node" -o '%T' 2>/dev/null | head -n1 || true)"
+    case "$STATE" in
+      idle|mixed|allocated) ready=$((ready + 1)) ;;
+      down*|drain*) $SUDO scontrol update NodeName="$node" State=RESUME 2>/dev/null || true ;;
+    esac
+  done
+  if [ "$ready" -eq "$NODES" ]; then log "nodes $NODE_NAMES are up"; exit 0; fi
   sleep 0.5
 done
-log "node $HOST did not become idle (state: ${STATE:-unknown}); see $SLURM_DIR/log"
+log "the nodes did not all become idle: $(sinfo -h -N -o '%N=%T' 2>/dev/null | tr '\n' ' '); see $SLURM_DIR/log"
 exit 1

@@ -1,6 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AblateError, EXIT } from '../errors.js';
 import { commands } from './commands/index.js';
+
+/** The package version, read from package.json beside dist/ (no JSON import attributes needed). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** Entry point: builds the command tree, runs it, and turns every error into output + exit code in one place. */
 export async function main(argv: string[]): Promise<void> {
@@ -9,8 +19,11 @@ export async function main(argv: string[]): Promise<void> {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
+  // Every command declares its options here but loads its implementation (and heavy libraries such
+  // as vega, @stdlib, transformers.js, listr2, execa) only inside its action: `--help` stays instant.
   const program = new Command('ablate')
     .description('Declarative instruction-data ablation studies for code LLMs.')
+    .version(packageVersion(), '-V, --version', 'print the version of ablate')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
     .exitOverride();

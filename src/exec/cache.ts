@@ -3,6 +3,7 @@ import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync 
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { COMPLETION_RECORD, type Stage, type StageKind } from '../plan/types.js';
+import { fileXxh3 } from '../util/fileHash.js';
 import { canonicalJson, sha256 } from '../util/hash.js';
 import { isTempName, readJsonIfExists, tailOfFile, writeFileAtomic, writeFileAtomicAsync } from './fsutil.js';
 
@@ -17,7 +18,10 @@ export interface OutputEntry {
   /** POSIX path relative to the stage folder. */
   path: string;
   bytes: number;
-  sha256: string;
+  /** XXH3-64 of the bytes (records written since the fast hash; `xxhsum -H3` prints the same). */
+  xxh3?: string;
+  /** sha256 of the bytes (records written before). */
+  sha256?: string;
 }
 
 /** The proof a stage is done. Written last, atomically; its presence alone means "done". */
@@ -87,31 +91,70 @@ export function isInternalFile(name: string): boolean {
   return name.startsWith('ablate-') || name.startsWith('.ablate-') || isTempName(name);
 }
 
+/** Output files hashed at once: reading one while hashing another keeps disk and CPU busy. */
+const HASH_PARALLEL = 4;
+
+/** Every output file under the stage folder (POSIX relative paths), in a stable order. */
+export function listOutputs(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    const entries = readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (rel === '' && isInternalFile(e.name)) continue;
+      if (isTempName(e.name)) continue;
+      const relPath = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(relPath);
+      else if (e.isFile()) out.push(relPath);
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Runs `f` over `items`, at most `n` at once, keeping the order of the results. */
+async function pool<T, R>(items: T[], n: number, f: (x: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]!);
+    }
+  }));
+  return out;
+}
+
+/** Every output file under the stage folder with its size and XXH3-64, in a stable order; files hashed in parallel. */
+export async function hashOutputs(dir: string): Promise<OutputEntry[]> {
+  return pool(listOutputs(dir), HASH_PARALLEL, async (rel) => {
+    const abs = path.join(dir, rel);
+    return { path: rel, bytes: statSync(abs).size, xxh3: await fileXxh3(abs) };
+  });
+}
+
 async function fileSha256(file: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 
-/** Every output file under the stage folder with its size and sha256, in a stable order. */
-export async function hashOutputs(dir: string): Promise<OutputEntry[]> {
-  const out: OutputEntry[] = [];
-  const walk = async (rel: string): Promise<void> => {
-    const entries = readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      if (rel === '' && isInternalFile(e.name)) continue;
-      if (isTempName(e.name)) continue;
-      const relPath = rel === '' ? e.name : `${rel}/${e.name}`;
-      const abs = path.join(dir, relPath);
-      if (e.isDirectory()) await walk(relPath);
-      else if (e.isFile()) {
-        const { size } = statSync(abs);
-        out.push({ path: relPath, bytes: size, sha256: await fileSha256(abs) });
-      }
-    }
-  };
-  await walk('');
-  return out;
+/** What `ablate status --verify` finds wrong with a done stage's outputs: missing, resized, changed, extra files. */
+export async function verifyOutputs(stage: Pick<Stage, 'dir'>): Promise<string[]> {
+  const record = readCompletion(stage);
+  if (!record) return [];
+  const problems: string[] = [];
+  await pool(record.outputs, HASH_PARALLEL, async (o) => {
+    const abs = path.join(stage.dir, o.path);
+    if (!existsSync(abs)) return void problems.push(`${o.path}: missing`);
+    const size = statSync(abs).size;
+    if (size !== o.bytes) return void problems.push(`${o.path}: ${size} bytes, the record says ${o.bytes}`);
+    const [algo, want] = o.xxh3 !== undefined ? ['xxh3', o.xxh3] : ['sha256', o.sha256];
+    const got = algo === 'xxh3' ? await fileXxh3(abs) : await fileSha256(abs);
+    if (got !== want) problems.push(`${o.path}: content changed (${algo} ${got}, the record says ${want})`);
+  });
+  const recorded = new Set(record.outputs.map((o) => o.path));
+  for (const extra of listOutputs(stage.dir).filter((p) => !recorded.has(p))) problems.push(`${extra}: not in the completion record`);
+  return problems.sort();
 }
 
 export interface RecordFacts {

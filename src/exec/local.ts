@@ -1,3 +1,4 @@
+import { AblateError, EXIT } from '../errors.js';
 import { setMaxListeners } from 'node:events';
 import type { Plan, Stage } from '../plan/types.js';
 import { isDone } from './cache.js';
@@ -36,6 +37,9 @@ export async function executeLocal(plan: Plan, runners: StageRunners, opts: Loca
   // Every waiting stage listens for the abort: hundreds of listeners on one signal are expected here.
   setMaxListeners(0, signal);
   const sel = selectStages(plan, opts);
+  // One host cannot run a multi-node training; several GPUs on it are torchrun's --nproc_per_node.
+  const multiNode = sel.stages.find((s) => (s.nodes ?? 1) > 1);
+  if (multiNode) throw new AblateError(`${multiNode.kind} ${multiNode.id} runs on ${multiNode.nodes} nodes (train.nodes): the local executor runs on one host; use --executor slurm, or set train.nodes: 1 and train.gpus to the GPUs of this host`, EXIT.usage);
   const byId = new Map(sel.stages.map((s) => [s.id, s]));
   const gpuPool = new GpuPool(opts.gpus ?? []);
   const cpu = new Semaphore(Math.max(1, opts.cpuSlots ?? 2));

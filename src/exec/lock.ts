@@ -1,4 +1,4 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -18,7 +18,17 @@ export interface LockHolder {
   what: string;
   /** SLURM job id when a job holds it: on another host, the job's state tells whether the lock is stale. */
   jobId?: string;
+  /**
+   * Renewed every HEARTBEAT_MS while the holder lives. On another host (a login node and compute nodes
+   * sharing NFS or Lustre) the pid says nothing, so only an old heartbeat makes such a lock stale.
+   */
+  heartbeatAt?: string;
 }
+
+/** How often a holder renews its heartbeat. */
+export const HEARTBEAT_MS = 15_000;
+/** A lock of another host whose heartbeat is older than this is stale (8 missed beats: clock skew, NFS caching). */
+export const HEARTBEAT_STALE_MS = 120_000;
 
 export interface StageLock {
   file: string;
@@ -69,12 +79,17 @@ export function pidAlive(pid: number): boolean {
 
 /**
  * A holder is stale when it ran on this host and its process is gone (or the pid now names another process),
- * or when it was a SLURM job that has ended. A lock of this very job taken on another node is an earlier
+ * or, on another host, when its heartbeat stopped (never because its pid is absent here). A lock of this very job taken on another node is an earlier
  * attempt of the job (requeued after a node failure): SLURM runs one attempt at a time, so that one is
  * dead, although scontrol reports the job RUNNING (waiting for it would hang the job until its time limit).
  */
-export function isStale(h: LockHolder, ownJobId: string | undefined = process.env['SLURM_JOB_ID']): boolean {
-  if (h.host !== hostname()) return h.jobId !== undefined && (h.jobId === ownJobId || slurmJobEnded(h.jobId));
+export function isStale(h: LockHolder, ownJobId: string | undefined = process.env['SLURM_JOB_ID'], nowMs = Date.now()): boolean {
+  if (h.host !== hostname()) {
+    if (h.jobId !== undefined && h.jobId === ownJobId) return true;
+    if (h.heartbeatAt !== undefined) return nowMs - Date.parse(h.heartbeatAt) > HEARTBEAT_STALE_MS;
+    // A lock written before heartbeats existed: only SLURM can say its job ended.
+    return h.jobId !== undefined && slurmJobEnded(h.jobId);
+  }
   if (!pidAlive(h.pid)) return true;
   if (h.procStart === undefined) return false;
   const now = procStartOf(h.pid);
@@ -105,14 +120,23 @@ const sameHolder = (a: LockHolder | undefined, b: LockHolder): boolean =>
 export function tryLock(dir: string, what: string, jobId?: string): StageLock | { heldBy: LockHolder } {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, LOCK_FILE);
-  const holder: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), procStart: procStartOf(process.pid), what, ...(jobId ? { jobId } : {}) };
+  const at = new Date().toISOString();
+  const holder: LockHolder = { pid: process.pid, host: hostname(), startedAt: at, procStart: procStartOf(process.pid), what, ...(jobId ? { jobId } : {}), heartbeatAt: at };
   for (let attempt = 0; attempt < 5; attempt++) {
     const tmp = tempNameFor(file);
     // A private temp name: nobody reads it before the link publishes it whole. (No fsync: a lock need not survive a power cut.)
     writeFileSync(tmp, JSON.stringify(holder));
     try {
       linkSync(tmp, file);
-      return { file, holder, release: () => releaseIfMine(file, holder) };
+      const beat = startHeartbeat(file, holder);
+      return {
+        file,
+        holder,
+        release: () => {
+          clearInterval(beat);
+          releaseIfMine(file, holder);
+        },
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     } finally {
@@ -159,10 +183,29 @@ function breakStale(file: string, stale: LockHolder): void {
     } catch {
       current = undefined;
     }
-    if (current && sameHolder(current, stale)) unlinkSync(file);
+    // Still the same holder, and still stale: its heartbeat may have come back meanwhile.
+    if (current && sameHolder(current, stale) && isStale(current)) unlinkSync(file);
   } finally {
     rmSync(guard, { force: true });
   }
+}
+
+/** Renews the holder's heartbeat in the lock file (whole, by rename) while the lock is still its own. */
+function startHeartbeat(file: string, me: LockHolder): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    try {
+      const h = JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
+      if (!sameHolder(h, me)) return clearInterval(timer);
+      me.heartbeatAt = new Date().toISOString();
+      const tmp = tempNameFor(file);
+      writeFileSync(tmp, JSON.stringify(me));
+      renameSync(tmp, file);
+    } catch {
+      /* the lock is gone (released, or broken as stale): nothing to renew */
+    }
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return timer;
 }
 
 function releaseIfMine(file: string, me: LockHolder): void {

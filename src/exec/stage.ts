@@ -25,6 +25,8 @@ export interface RunStageOptions {
   onProgress?: (p: StageProgress) => void;
   /** Called once the lock is held and the stage really starts. */
   onStart?: () => void;
+  /** Awaited after the runner succeeded, before the completion record (a multi-node stage: every rank succeeded). */
+  beforeRecord?: () => Promise<void>;
 }
 
 export type StageOutcome =
@@ -103,6 +105,7 @@ export async function runStage(o: RunStageOptions): Promise<StageOutcome> {
       if (o.dryRun) return { status: 'dry-run' };
       // A runner that returns after an abort may have been cut short: never mark that done.
       o.signal.throwIfAborted();
+      await o.beforeRecord?.();
       const finishedAt = new Date();
       const record = await writeCompletion(stage, {
         startedAt,

@@ -120,3 +120,15 @@ export function formatStatus(r: StatusReport, explain = false): string {
   }
   return lines.join('\n');
 }
+
+/** `ablate status --verify`: stage id → what differs between its outputs and its completion record. */
+export async function verifyDoneStages(plan: Plan, sel: Selection = {}): Promise<Record<string, string[]>> {
+  const { verifyOutputs } = await import('./cache.js');
+  const out: Record<string, string[]> = {};
+  for (const s of selectStages(plan, sel).stages) {
+    if (!isDone(s)) continue;
+    const problems = await verifyOutputs(s);
+    if (problems.length) out[s.id] = problems;
+  }
+  return out;
+}

@@ -47,13 +47,17 @@ export function planFromValidated(v: ValidatedSpec, opts: PlanOptions = {}): Pla
     const mat = add({ kind: 'materialize', deps: [], inputs: matInputs, gpus: 0, ...withId('materialize', materializeId(matInputs), resultsRoot) }, id);
     const ids = [mat.id];
     if (cfg.train) {
-      const tr = add({ kind: 'train', deps: [mat.id], inputs: { dataset: mat.id, train: cfg.train }, gpus: cfg.train.gpus ?? 1, ...withId('train', trainId(mat.id, cfg.train, specDir), resultsRoot) }, id);
+      // SLURM resources (time, memory, ...) do not change what a stage computes: kept out of inputs and ids.
+      const { resources: trainResources, ...train } = cfg.train;
+      const nodes = train.nodes ?? 1;
+      const tr = add({ kind: 'train', deps: [mat.id], inputs: { dataset: mat.id, train }, gpus: train.gpus_per_node ?? train.gpus ?? 1, ...(nodes > 1 ? { nodes } : {}), ...(trainResources ? { resources: trainResources } : {}), ...withId('train', trainId(mat.id, train, specDir), resultsRoot) }, id);
       ids.push(tr.id);
       if (cfg.eval) {
         const problems = cfg.eval.problems ? path.resolve(specDir, cfg.eval.problems) : undefined;
         const problemsSha = problems ? contentOf(problems) : undefined;
-        for (const task of cfg.eval.tasks) {
-          const ev = add({ kind: 'eval', task, deps: [tr.id], inputs: { train: tr.id, task, eval: cfg.eval, problems, problemsSha256: problemsSha ?? null }, gpus: cfg.eval.gpus ?? 1, ...withId('eval', evalId(tr.id, task, cfg.eval, problemsSha), resultsRoot) }, id);
+        const { resources: evalResources, ...evalCfg } = cfg.eval;
+        for (const task of evalCfg.tasks) {
+          const ev = add({ kind: 'eval', task, deps: [tr.id], inputs: { train: tr.id, task, eval: evalCfg, problems, problemsSha256: problemsSha ?? null }, gpus: evalCfg.gpus ?? 1, ...(evalResources ? { resources: evalResources } : {}), ...withId('eval', evalId(tr.id, task, evalCfg, problemsSha), resultsRoot) }, id);
           ids.push(ev.id);
         }
       }

@@ -24,8 +24,12 @@ export interface Stage {
   deps: string[];
   /** The hashed inputs, kept so a cache miss can be explained. */
   inputs: Record<string, unknown>;
-  /** GPUs the stage needs (0 for CPU stages). */
+  /** GPUs the stage needs on each of its nodes (0 for CPU stages). */
   gpus: number;
+  /** Nodes of a multi-node training (absent: one). */
+  nodes?: number;
+  /** SLURM resources of this stage's job, over execute.slurm (train.resources / eval.resources). */
+  resources?: import('../spec/types.generated.js').Resources;
   /** Run ids that need this stage. */
   runs: string[];
   /** For eval stages: the task. */

@@ -7,8 +7,7 @@ import { readOutcomesCsv, type OutcomeTable } from './outcomesCsv.js';
 import { readResamples } from './resamplesFile.js';
 import { discordant, mcnemarP, meanDiff, pairedBootstrap, passPercent, seededResamples, type McNemarVariant, type PairedOutcomes } from './stats.js';
 
-export const DEFAULT_RESAMPLES = 500;
-export const DEFAULT_SEED = 0;
+export { DEFAULT_RESAMPLES, DEFAULT_SEED } from './options.js';
 export const DEFAULT_ALPHA = 0.05;
 
 /** One configuration (a file, and a capture value when the patterns have groups) and its two arms' columns. */

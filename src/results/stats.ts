@@ -10,8 +10,8 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { percentile } from '../util/percentile.js';
 
-export const MCNEMAR_VARIANTS = ['midp', 'exact', 'chi2', 'chi2-cc'] as const;
-export type McNemarVariant = (typeof MCNEMAR_VARIANTS)[number];
+import { SEED_MAX, type McNemarVariant } from './options.js';
+export { MCNEMAR_VARIANTS, SEED_MAX, type McNemarVariant } from './options.js';
 
 /**
  * Two-sided McNemar p-value from the discordant counts: `b` problems only arm A passes, `c` only
@@ -83,9 +83,6 @@ export function meanDiff(configs: readonly PairedOutcomes[], indices?: ArrayLike
   for (const c of configs) sum += passPercent(c.a, indices) - passPercent(c.b, indices);
   return sum / configs.length;
 }
-
-/** xoroshiro128+ in pure-rand takes a 32-bit seed; larger ones would silently collide. */
-export const SEED_MAX = 2 ** 32 - 1;
 
 /**
  * `count` bootstrap resamples of `nProblems` problem indices drawn with replacement from a seeded

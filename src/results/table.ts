@@ -8,8 +8,8 @@ import { UsageError } from '../errors.js';
 import { canonicalJson } from '../util/hash.js';
 import type { AggregateCell, ArmRow, Column, PairedComparison, ResultsView } from './aggregate.js';
 
-export const RESULT_FORMATS = ['table', 'md', 'csv', 'json'] as const;
-export type ResultsFormat = (typeof RESULT_FORMATS)[number];
+import type { ResultsFormat } from './options.js';
+export { RESULT_FORMATS, type ResultsFormat } from './options.js';
 
 export type Align = 'left' | 'right';
 

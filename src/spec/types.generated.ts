@@ -379,6 +379,31 @@ export interface Train {
    * Merge LoRA adapters into full weights after training (needed by evaluators that load one folder).
    */
   merge?: boolean;
+  /**
+   * Nodes one training stage runs on (SLURM; default 1): LLaMA-Factory starts on each through srun, with torchrun's rendezvous from SLURM. No default is filled in, so specs without it keep their stage ids.
+   */
+  nodes?: number;
+  /**
+   * GPUs on each node of a multi-node training (default: train.gpus).
+   */
+  gpus_per_node?: number;
+  resources?: Resources;
+}
+/**
+ * SLURM resources of this kind's jobs, overriding execute.slurm (time, memory, partition, ...). They do not change what is computed, so not the stage ids.
+ */
+export interface Resources {
+  partition?: string;
+  time?: string;
+  gres?: string;
+  cpus_per_task?: number;
+  mem?: string;
+  account?: string;
+  qos?: string;
+  /**
+   * Extra #SBATCH lines for this kind's jobs.
+   */
+  directives?: string[];
 }
 export interface Eval {
   tool?: 'bigcode' | 'evalplus' | 'livecodebench' | 'local';
@@ -405,6 +430,7 @@ export interface Eval {
    */
   limit?: number;
   gpus?: number;
+  resources?: Resources;
 }
 export interface Execute {
   executor?: 'local' | 'slurm';
@@ -437,6 +463,37 @@ export interface Execute {
      * Lines run before the stage (module load ...).
      */
     setup?: string[];
+    /**
+     * Jobs of one job array that run at once (sbatch --array=...%N).
+     */
+    max_running?: number;
+    /**
+     * Submit with --requeue and --signal=B:USR1@120: a preempted or timed-out training stage checkpoints and resumes from its last checkpoint when requeued.
+     */
+    requeue?: boolean;
+  };
+  /**
+   * Throughputs for the GPU-hour estimate of `ablate plan` (measured ones from finished stages win).
+   */
+  cost?: {
+    /**
+     * Training tokens one GPU processes per second (measured from finished train stages when there are any).
+     */
+    train_tokens_per_gpu_second?: number;
+    /**
+     * GPU-hours of one evaluation stage (measured from finished eval stages when there are any).
+     */
+    eval_gpu_hours?: number;
+    /**
+     * Mean tokens of a training record where ablate cannot measure it (a hub source not yet materialized).
+     */
+    tokens_per_record?: number;
+    /**
+     * Approximate record count of each hub source (name → records), for estimating before anything is downloaded.
+     */
+    source_records?: {
+      [k: string]: number;
+    };
   };
 }
 export interface Report {

@@ -23,8 +23,8 @@ import { sha256 } from '../util/hash.js';
 export const ENV_MARKER = 'ablate-env.json';
 /** Oldest Python the pinned tools support (LLaMA-Factory 0.9.5 needs >= 3.11). */
 export const MIN_PYTHON: readonly [number, number] = [3, 11];
-/** Told to the user before an install starts: torch pulls its CUDA libraries even on CPU machines. */
-export const APPROX_DOWNLOAD = '~3-7 GB (torch with its CUDA libraries)';
+import { APPROX_DOWNLOAD } from './installSize.js';
+export { APPROX_DOWNLOAD } from './installSize.js';
 export const INSTALL_HINT = 'run `ablate tools install` (or set ABLATE_PYTHON_ENV=/path/to/venv to use an existing one)';
 
 /** The package's root folder (holds runners/, schemas/), from src/tools or dist/tools alike. */

@@ -31,3 +31,33 @@ export async function fileSha256(file: string): Promise<string> {
   memo.set(key, digest);
   return digest;
 }
+
+/** Bytes read per call while hashing large files: few syscalls, little memory. */
+const HASH_CHUNK = 8 * 1024 * 1024;
+
+/**
+ * XXH3-64 of a file's bytes (the value `xxhsum -H3` prints), as 16 hex digits: exact (every byte is read)
+ * and several times faster than sha256, for the outputs of finished stages (a merged 7B model is ~14 GB).
+ * Not a security hash: it proves the outputs are the ones written, not that nobody forged them. The next
+ * chunk is read while the current one is hashed.
+ */
+export async function fileXxh3(file: string): Promise<string> {
+  const { xxh3 } = await import('@node-rs/xxhash');
+  const { open } = await import('node:fs/promises');
+  const h = xxh3.Xxh3.withSeed(0n);
+  const fh = await open(file, 'r');
+  try {
+    let bufs = [Buffer.allocUnsafe(HASH_CHUNK), Buffer.allocUnsafe(HASH_CHUNK)];
+    let pending = fh.read(bufs[0]!, 0, HASH_CHUNK, null);
+    for (;;) {
+      const { bytesRead, buffer } = await pending;
+      if (bytesRead === 0) break;
+      bufs = [bufs[1]!, bufs[0]!];
+      pending = fh.read(bufs[0]!, 0, HASH_CHUNK, null);
+      h.update(buffer.subarray(0, bytesRead));
+    }
+    return h.digest().toString(16).padStart(16, '0');
+  } finally {
+    await fh.close();
+  }
+}

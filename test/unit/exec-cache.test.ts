@@ -1,12 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { explainCache, FAILURE_RECORD, hashOutputs, inputHashes, isDone, readCompletion, readFailure, writeCompletion, writeFailure } from '../../src/exec/cache.js';
+import { explainCache, FAILURE_RECORD, hashOutputs, verifyOutputs, inputHashes, isDone, readCompletion, readFailure, writeCompletion, writeFailure } from '../../src/exec/cache.js';
+import { xxh3 } from '@node-rs/xxhash';
+import { fileXxh3 } from '../../src/util/fileHash.js';
 import { sha256 } from '../../src/util/hash.js';
 import { makePlan, tempDir } from './exec-fixtures.js';
 
+const oneShot = (text: string): string => xxh3.xxh64(Buffer.from(text)).toString(16).padStart(16, '0');
+
 describe('completion records', () => {
-  it('records outputs with sha256, skips internal files, and is the last write', async () => {
+  it('records outputs with their XXH3-64, skips internal files, and is the last write', async () => {
     const root = tempDir();
     const plan = makePlan(root, { runs: 1 });
     const stage = plan.stages.get('trn0000')!;
@@ -23,8 +27,8 @@ describe('completion records', () => {
     expect(isDone(stage)).toBe(true);
     expect(existsSync(path.join(stage.dir, FAILURE_RECORD))).toBe(false);
     expect(rec.outputs).toEqual([
-      { path: 'metrics.json', bytes: 10, sha256: sha256('{"loss":1}') },
-      { path: 'output/ckpt/w.bin', bytes: 7, sha256: sha256('weights') },
+      { path: 'metrics.json', bytes: 10, xxh3: oneShot('{"loss":1}') },
+      { path: 'output/ckpt/w.bin', bytes: 7, xxh3: oneShot('weights') },
     ]);
     expect(rec.durationMs).toBe(2500);
     expect(rec.exitCode).toBe(0);
@@ -32,6 +36,47 @@ describe('completion records', () => {
     expect(readCompletion(stage)).toEqual(rec);
     expect(JSON.parse(readFileSync(path.join(stage.dir, 'ablate-stage.json'), 'utf8')).inputsHash).toBe(inputHashes(stage).inputsHash);
     expect(await hashOutputs(stage.dir)).toEqual(rec.outputs);
+  });
+
+  it('the chunked, read-ahead file hash equals the one-shot XXH3-64 of the bytes (files larger than a chunk, empty files)', async () => {
+    const dir = tempDir();
+    // 21 MiB + 3 bytes: two full 8 MiB chunks and a short one; content varies so a skipped chunk would show.
+    const big = Buffer.alloc(21 * 1024 * 1024 + 3);
+    for (let i = 0; i < big.length; i += 4093) big[i] = (i / 4093) & 255;
+    writeFileSync(path.join(dir, 'big.bin'), big);
+    writeFileSync(path.join(dir, 'empty'), '');
+    expect(await fileXxh3(path.join(dir, 'big.bin'))).toBe(xxh3.xxh64(big).toString(16).padStart(16, '0'));
+    expect(await fileXxh3(path.join(dir, 'empty'))).toBe(oneShot(''));
+    // The known XXH3-64 of "abc" (what `xxhsum -H3` prints).
+    writeFileSync(path.join(dir, 'abc'), 'abc');
+    expect(await fileXxh3(path.join(dir, 'abc'))).toBe('78af5f94892f3950');
+  });
+
+  it('verify re-hashes on demand: a changed, resized, missing or extra output is named; old sha256 records still verify', async () => {
+    const plan = makePlan(tempDir(), { runs: 1 });
+    const stage = plan.stages.get('trn0000')!;
+    mkdirSync(stage.dir, { recursive: true });
+    for (const f of ['a.txt', 'b.txt', 'c.txt']) writeFileSync(path.join(stage.dir, f), `content of ${f}`);
+    await writeCompletion(stage, { startedAt: new Date(), finishedAt: new Date(), executor: 'local' });
+    expect(await verifyOutputs(stage)).toEqual([]);
+    writeFileSync(path.join(stage.dir, 'a.txt'), 'content of a.tx!');
+    writeFileSync(path.join(stage.dir, 'b.txt'), 'short');
+    writeFileSync(path.join(stage.dir, 'd.txt'), 'new');
+    const problems = await verifyOutputs(stage);
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/^a\.txt: content changed \(xxh3 [0-9a-f]{16}, the record says [0-9a-f]{16}\)$/);
+    expect(problems[1]).toMatch(/^b\.txt: 5 bytes, the record says 16$/);
+    expect(problems[2]).toBe('d.txt: not in the completion record');
+    // A record written before the fast hash carries sha256: still checked, with sha256.
+    const rec = readCompletion(stage)!;
+    rec.outputs = [{ path: 'c.txt', bytes: 16, sha256: sha256('content of c.txt') }];
+    writeFileSync(path.join(stage.dir, 'ablate-stage.json'), JSON.stringify(rec));
+    for (const f of ['a.txt', 'b.txt', 'd.txt']) writeFileSync(path.join(stage.dir, f), '');
+    const { rmSync } = await import('node:fs');
+    for (const f of ['a.txt', 'b.txt', 'd.txt']) rmSync(path.join(stage.dir, f));
+    expect(await verifyOutputs(stage)).toEqual([]);
+    writeFileSync(path.join(stage.dir, 'c.txt'), 'content of c.tx?');
+    expect(await verifyOutputs(stage)).toEqual([expect.stringMatching(/^c\.txt: content changed \(sha256 /)]);
   });
 
   it('input hashes are per input and independent of key order', () => {

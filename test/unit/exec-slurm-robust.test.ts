@@ -13,42 +13,9 @@ import { collectStatus } from '../../src/exec/status.js';
 import { tryLock } from '../../src/exec/lock.js';
 import type { ExecEvent } from '../../src/exec/types.js';
 import { makePlan, tempDir } from './exec-fixtures.js';
+import { fakeSlurm } from './slurm-fake.js';
 
-/** A stand-in cluster that, like the real squeue, reports each job's script (%o) and comment (%k). */
-function cluster() {
-  let next = 500;
-  const calls: Array<[string, string[]]> = [];
-  const jobs = new Map<string, { state: string; reason: string; script: string }>();
-  let down = 0;
-  const failScripts = new Set<string>();
-  const cli: SlurmCli = async (cmd, args) => {
-    calls.push([cmd, args]);
-    if (down > 0 && (cmd === 'squeue' || cmd === 'scontrol')) {
-      down--;
-      return { stdout: '', stderr: 'slurm_load_jobs error: Socket timed out on send/recv operation', exitCode: 1 };
-    }
-    if (cmd === 'sbatch') {
-      const script = args.at(-1)!;
-      if (failScripts.has(script)) return { stdout: '', stderr: 'sbatch: error: Batch job submission failed: Invalid partition name specified', exitCode: 1 };
-      const id = String(next++);
-      jobs.set(id, { state: 'PENDING', reason: 'None', script });
-      return { stdout: `${id}\n`, stderr: '', exitCode: 0 };
-    }
-    if (cmd === 'squeue') return { stdout: [...jobs].map(([id, j]) => `${id}|${j.state}|${j.reason}|x/y/z|${j.script}`).join('\n'), stderr: '', exitCode: 0 };
-    if (cmd === 'scontrol') return { stdout: '', stderr: 'slurm_load_jobs error: Invalid job id specified', exitCode: 1 };
-    if (cmd === 'scancel') for (const id of args) jobs.set(id, { ...jobs.get(id)!, state: 'CANCELLED' });
-    return { stdout: '', stderr: '', exitCode: 0 };
-  };
-  return {
-    cli,
-    calls,
-    jobs,
-    failScripts,
-    /** The next n squeue/scontrol calls fail as with slurmctld unreachable. */
-    goDown: (n: number) => void (down = n),
-    sbatches: () => calls.filter(([c]) => c === 'sbatch').length,
-  };
-}
+const cluster = () => fakeSlurm(500);
 
 const detached = { detach: true, jobCommand: () => ['true'] } as const;
 
@@ -57,10 +24,12 @@ describe('SLURM executor under failure', () => {
     const plan = makePlan(tempDir(), { runs: 2 });
     const c = cluster();
     expect((await executeSlurm(plan, { cli: c.cli, ...detached })).submitted).toBe(6);
+    // Three waves (datasets, trainings, evaluations), each one job array of two.
+    expect(c.sbatches()).toBe(3);
     c.goDown(100);
     await expect(queryJobStates(c.cli, 'ablate-exec-test', ['500'])).rejects.toBeInstanceOf(SlurmQueryError);
     await expect(executeSlurm(plan, { cli: c.cli, ...detached })).rejects.toThrow(/squeue failed.*Socket timed out/);
-    expect(c.sbatches()).toBe(6);
+    expect(c.jobCount()).toBe(6);
     // status still answers, from the completion records, and says why.
     const st = await collectStatus(plan, { slurmCli: c.cli });
     expect(st.slurm?.note).toMatch(/not reachable/);
@@ -85,7 +54,7 @@ describe('SLURM executor under failure', () => {
     writeFileSync(submissionsPath(plan), JSON.stringify(file));
     const again = await executeSlurm(plan, { cli: c.cli, ...detached });
     expect(again.submitted).toBe(0);
-    expect(c.sbatches()).toBe(6);
+    expect(c.jobCount()).toBe(6);
     const adopted = readSubmissions(plan);
     expect(Object.values(adopted.jobs).flat()).toHaveLength(6);
     for (const id of lost) expect(adopted.jobs[id]?.[0]?.script).toBe(path.join(plan.stages.get(id)!.dir, 'ablate-slurm.sh'));
@@ -138,8 +107,8 @@ describe('SLURM executor under failure', () => {
     const c = cluster();
     const run = executeSlurm(plan, { cli: c.cli, jobCommand: () => ['true'], pollMs: 5 });
     await new Promise((r) => setTimeout(r, 20));
-    const byScript = (id: string): string => [...c.jobs].find(([, j]) => j.script === path.join(plan.stages.get(id)!.dir, 'ablate-slurm.sh'))![0];
-    const gone = ['mat0000', 'trn0000', 'evl0000-humaneval'].map(byScript);
+    const jobOf = (id: string): string => readSubmissions(plan).jobs[id]![0]!.jobId;
+    const gone = ['mat0000', 'trn0000', 'evl0000-humaneval'].map(jobOf);
     for (const id of gone) c.jobs.delete(id);
     await new Promise((r) => setTimeout(r, 150));
     for (const id of ['mat0001', 'trn0001', 'evl0001-humaneval']) await writeCompletion(plan.stages.get(id)!, { startedAt: new Date(), finishedAt: new Date(), executor: 'slurm' });

@@ -5,25 +5,9 @@ import { writeCompletion } from '../../src/exec/cache.js';
 import { executeSlurm, queryJobStates, readSubmissions, sbatchScript, shellQuote, type SlurmCli } from '../../src/exec/slurm.js';
 import { collectStatus } from '../../src/exec/status.js';
 import { makePlan, tempDir } from './exec-fixtures.js';
+import { fakeSlurm } from './slurm-fake.js';
 
-/** A stand-in cluster: sbatch hands out ids, squeue reports what the test sets. */
-function fakeCluster() {
-  let next = 100;
-  const calls: Array<[string, string[]]> = [];
-  const states = new Map<string, string>();
-  const cli: SlurmCli = async (cmd, args) => {
-    calls.push([cmd, args]);
-    if (cmd === 'sbatch') {
-      const id = String(next++);
-      states.set(id, 'PENDING');
-      return { stdout: `${id}\n`, stderr: '', exitCode: 0 };
-    }
-    if (cmd === 'squeue') return { stdout: [...states].map(([id, st]) => `${id}|${st}|None`).join('\n'), stderr: '', exitCode: 0 };
-    if (cmd === 'scontrol') return { stdout: '', stderr: 'slurm_load_jobs error: Invalid job id specified', exitCode: 1 };
-    return { stdout: '', stderr: '', exitCode: 0 };
-  };
-  return { cli, calls, states };
-}
+const fakeCluster = () => fakeSlurm(100);
 
 describe('sbatch scripts', () => {
   it('carry the spec settings, per-stage GPUs, the shared job name, and run ablate stage-exec', () => {
@@ -52,27 +36,44 @@ describe('SLURM submission (stand-in cluster)', () => {
     const s = await executeSlurm(plan, { cli: c.cli, detach: true, jobCommand: () => ['true'] });
     expect(s.submitted).toBe(4);
     const sb = c.calls.filter(([cmd]) => cmd === 'sbatch').map(([, a]) => a);
-    // The done dataset gets no job; trainings have no dependency; evals wait for their training.
-    const forScript = (rel: string): string[] | undefined => sb.find((a) => a.at(-1) === path.join(root, rel));
-    expect(sb).toHaveLength(4);
-    expect(forScript('stages/train/trn0000/ablate-slurm.sh')).toEqual(['--parsable', path.join(root, 'stages/train/trn0000/ablate-slurm.sh')]);
-    expect(forScript('stages/eval/evl0000-humaneval/ablate-slurm.sh')).toEqual(['--parsable', '--dependency=afterok:100', '--kill-on-invalid-dep=yes', path.join(root, 'stages/eval/evl0000-humaneval/ablate-slurm.sh')]);
+    // The done dataset gets no job; the two trainings are one job array without dependencies; the two
+    // evaluations another, submitted held while each element gets its own training as dependency.
+    expect(sb).toHaveLength(2);
+    expect(sb[0]!.slice(0, 2)).toEqual(['--parsable', '--array=0-1']);
+    expect(sb[0]!.at(-1)).toMatch(/slurm\/arrays\/exec-test-train-[0-9a-f]{12}\.sh$/);
+    expect(sb[1]!.slice(0, 4)).toEqual(['--parsable', '--array=0-1', '--hold', '--kill-on-invalid-dep=yes']);
+    const rest = c.calls.filter(([cmd]) => cmd !== 'sbatch' && cmd !== 'squeue').map(([cmd, a]) => [cmd, ...a].join(' '));
+    expect(rest).toEqual(['scontrol update JobId=101_0 Dependency=afterok:100_0', 'scontrol update JobId=101_1 Dependency=afterok:100_1', 'scontrol release 101']);
+    const array = readFileSync(sb[0]!.at(-1)!, 'utf8');
+    expect(array).toContain(`SCRIPTS=(${path.join(root, 'stages/train/trn0000/ablate-slurm.sh')} ${path.join(root, 'stages/train/trn0001/ablate-slurm.sh')})`);
     expect(existsSync(path.join(root, 'stages/train/trn0000/ablate-slurm.sh'))).toBe(true);
-    expect(readSubmissions(plan).jobs['trn0000']?.[0]?.jobId).toBe('100');
+    expect(readSubmissions(plan).jobs['trn0000']?.[0]).toMatchObject({ jobId: '100_0', dependsOn: [] });
+    expect(readSubmissions(plan).jobs['evl0001-humaneval']?.[0]).toMatchObject({ jobId: '101_1', dependsOn: ['100_1'] });
     const again = await executeSlurm(plan, { cli: c.cli, detach: true, jobCommand: () => ['true'] });
     expect(again.submitted).toBe(0);
     // A failed job is resubmitted, and its waiting dependents too when their old jobs died with it.
-    c.states.set('100', 'FAILED');
-    c.states.set('102', 'CANCELLED');
+    c.jobs.get('100_0')!.state = 'FAILED';
+    c.jobs.get('101_0')!.state = 'CANCELLED';
     const third = await executeSlurm(plan, { cli: c.cli, detach: true, jobCommand: () => ['true'] });
     expect(third.submitted).toBe(2);
-    expect(c.calls.filter(([cmd]) => cmd === 'sbatch').at(-1)![1]).toContain('--dependency=afterok:104');
+    expect(c.calls.filter(([cmd]) => cmd === 'sbatch').at(-1)).toEqual(['sbatch', ['--parsable', '--dependency=afterok:102', '--kill-on-invalid-dep=yes', path.join(root, 'stages/eval/evl0000-humaneval/ablate-slurm.sh')]]);
     expect(JSON.parse(readFileSync(path.join(root, 'slurm', 'exec-test.json'), 'utf8')).jobs['trn0000']).toHaveLength(2);
+  });
+
+  it('a job array runs at most execute.slurm.max_running elements at once (%N); equal dependencies go to sbatch', async () => {
+    const root = tempDir();
+    const plan = makePlan(root, { runs: 3, materializeShared: 1 });
+    const c = fakeCluster();
+    await executeSlurm(plan, { cli: c.cli, detach: true, settings: { max_running: 2 }, jobCommand: () => ['true'] });
+    const sb = c.calls.filter(([cmd]) => cmd === 'sbatch').map(([, a]) => a);
+    // One dataset (a single job), three trainings waiting on it (one array, the shared dependency on sbatch), three evaluations.
+    expect(sb.map((a) => a.filter((x) => x.startsWith('--array') || x.startsWith('--dependency') || x === '--hold'))).toEqual([[], ['--array=0-2%2', '--dependency=afterok:100'], ['--array=0-2%2', '--hold']]);
+    expect(c.calls.filter(([cmd, a]) => cmd === 'scontrol' && a[0] === 'update')).toHaveLength(3);
   });
 
   it('asks squeue once for the whole sweep and scontrol only for jobs squeue no longer lists', async () => {
     const c = fakeCluster();
-    c.states.set('7', 'RUNNING');
+    c.jobs.set('7', { state: 'RUNNING', reason: 'None', script: '/x.sh' });
     const st = await queryJobStates(c.cli, 'ablate-x', ['7', '8']);
     expect(c.calls.map(([cmd]) => cmd)).toEqual(['squeue', 'scontrol']);
     expect(c.calls[0]![1]).toContain('--name=ablate-x');
@@ -97,7 +98,7 @@ describe('SLURM submission (stand-in cluster)', () => {
     const plan = makePlan(tempDir(), { runs: 1, trainGpus: 8 });
     const c = fakeCluster();
     const s = await executeSlurm(plan, { cli: c.cli, detach: true, settings: { gpus_per_node: 4 }, jobCommand: () => ['true'] });
-    expect(s.failures[0]?.error).toMatch(/needs 8 GPU\(s\) but execute.slurm.gpus_per_node is 4/);
+    expect(s.failures[0]?.error).toMatch(/needs 8 GPU\(s\) per node but execute.slurm.gpus_per_node is 4/);
     expect(c.calls.filter(([cmd]) => cmd === 'sbatch')).toHaveLength(1);
   });
 });

@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
 import { AblateError, EXIT } from '../../errors.js';
-import { planFromValidated } from '../../plan/build.js';
-import { validateSpec } from '../../spec/validate.js';
-import { exportBundle } from '../../bundle/export.js';
-import { unpackBundle } from '../../bundle/unpack.js';
-import { verifyBundle, type VerifyReport } from '../../bundle/verify.js';
-import { defaultRunners } from '../../exec/runners.js';
+import type { VerifyReport } from '../../bundle/verify.js';
 
 export function renderVerify(r: VerifyReport): string {
   const lines = r.arms.map((a) => `${a.status === 'match' ? 'ok     ' : a.status === 'differs' ? 'DIFFERS' : 'MISSING'} ${a.run}${a.reasons.length ? `\n          ${a.reasons.join('\n          ')}` : ''}`);
@@ -23,6 +18,9 @@ export function registerBundle(program: Command): void {
     .option('--no-sources', 'do not ship local source files')
     .option('--results <dir>', 'results root')
     .action(async (file: string, opts: { output: string; withData?: boolean; sources?: boolean; results?: string }) => {
+      const { validateSpec } = await import('../../spec/validate.js');
+      const { planFromValidated } = await import('../../plan/build.js');
+      const { exportBundle } = await import('../../bundle/export.js');
       const v = validateSpec(file);
       const plan = planFromValidated(v, { resultsRoot: opts.results });
       const { members } = await exportBundle(v, plan, opts.output, { withData: opts.withData, withSources: opts.sources });
@@ -34,6 +32,7 @@ export function registerBundle(program: Command): void {
     .argument('<bundle>', 'bundle file (.tar.gz)')
     .argument('<dir>', 'target folder (must not exist or be empty)')
     .action(async (bundle: string, dir: string) => {
+      const { unpackBundle } = await import('../../bundle/unpack.js');
       const r = await unpackBundle(bundle, dir);
       process.stdout.write(`unpacked ${JSON.stringify(r)}\n`);
     });
@@ -43,6 +42,8 @@ export function registerBundle(program: Command): void {
     .argument('<bundle>', 'bundle file or an imported bundle folder')
     .option('--json', 'machine-readable output')
     .action(async (bundle: string, opts: { json?: boolean }) => {
+      const { defaultRunners } = await import('../../exec/runners.js');
+      const { verifyBundle } = await import('../../bundle/verify.js');
       const runners = await defaultRunners();
       const report = await verifyBundle(bundle, runners.materialize, { log: (l) => process.stderr.write(`${l}\n`) });
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderVerify(report));

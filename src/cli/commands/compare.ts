@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { integerIn } from '../options.js';
 import Table from 'cli-table3';
-import { compareFiles, DEFAULT_RESAMPLES, DEFAULT_SEED, type CompareReport, type ResampleSource } from '../../results/compare.js';
-import { MCNEMAR_VARIANTS, SEED_MAX, type McNemarVariant } from '../../results/stats.js';
+import type { CompareReport, ResampleSource } from '../../results/compare.js';
+import { DEFAULT_RESAMPLES, DEFAULT_SEED, MCNEMAR_VARIANTS, SEED_MAX, type McNemarVariant } from '../../results/options.js';
 
 interface CompareFlags {
   a: string;
@@ -30,6 +30,7 @@ export function registerCompare(program: Command): void {
       const resamples: ResampleSource = flags.resamplesFile
         ? { kind: 'file', file: flags.resamplesFile }
         : { kind: 'seeded', count: flags.resamples ?? DEFAULT_RESAMPLES, seed: flags.seed };
+      const { compareFiles } = await import('../../results/compare.js');
       const report = await compareFiles(files, { a: flags.a, b: flags.b, mcnemar: flags.mcnemar, resamples });
       for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderCompare(report));

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { buildPlan } from '../../plan/build.js';
-import { describePlan, type PlanJson } from '../../plan/describe.js';
-import { attachCommands } from '../../tools/commands.js';
+
+import type { PlanJson } from '../../plan/describe.js';
 
 export function renderPlanTable(p: PlanJson): string {
   const table = new Table({ head: ['run', 'materialize', 'train', 'eval'], style: { head: [], border: [] } });
@@ -21,9 +20,15 @@ export function registerPlan(program: Command): void {
     .option('--json', 'machine-readable output')
     .option('--results <dir>', 'results root (default: execute.results of the spec, else ./results)')
     .action(async (file: string, opts: { json?: boolean; results?: string }) => {
+      const { buildPlan } = await import('../../plan/build.js');
+      const { describePlan } = await import('../../plan/describe.js');
+      const { attachCommands } = await import('../../tools/commands.js');
       const plan = await buildPlan(file, { resultsRoot: opts.results });
       await attachCommands(plan);
       const data = describePlan(plan);
-      process.stdout.write(opts.json ? `${JSON.stringify(data, null, 2)}\n` : renderPlanTable(data));
+      const { estimateCost, renderCost } = await import('../../exec/cost.js');
+      const { executeSettingsOf } = await import('../../exec/controller.js');
+      const cost = estimateCost(plan, executeSettingsOf(plan));
+      process.stdout.write(opts.json ? `${JSON.stringify({ ...data, cost }, null, 2)}\n` : `${renderPlanTable(data)}${renderCost(cost)}`);
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { writeReport } from '../../report/html.js';
-import { addStatsOptions, loadResults, type ResultsOptions } from './results.js';
+import type { ResultsOptions } from '../../results/load.js';
+import { addStatsOptions } from './results.js';
 
 interface ReportFlags extends ResultsOptions {
   output?: string;
@@ -13,8 +13,10 @@ export function registerReport(program: Command): void {
     .argument('<spec>', 'experiment spec file')
     .option('-o, --output <file>', 'report file (default: <results>/experiments/<name>/report.html)');
   addStatsOptions(cmd).action(async (file: string, flags: ReportFlags) => {
-    const view = loadResults(file, flags);
-    const written = await writeReport(view, flags.output);
+    // vega and vega-lite are the heaviest imports of the CLI: only this command loads them.
+    const { loadResults } = await import('../../results/load.js');
+    const { writeReport } = await import('../../report/html.js');
+    const written = await writeReport(loadResults(file, flags), flags.output);
     process.stdout.write(`${written}\n`);
   });
 }

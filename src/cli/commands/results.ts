@@ -1,32 +1,7 @@
 import { Option, type Command } from 'commander';
 import { integerIn } from '../options.js';
-import { planFromValidated } from '../../plan/build.js';
-import { resultsFromPlan, type ResultsView } from '../../results/aggregate.js';
-import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../results/compare.js';
-import { MCNEMAR_VARIANTS, SEED_MAX, type McNemarVariant } from '../../results/stats.js';
-import { renderResults, RESULT_FORMATS, type ResultsFormat } from '../../results/table.js';
-import { toolRules } from '../../spec/toolRules.js';
-import { validateSpec } from '../../spec/validate.js';
-
-export interface ResultsOptions {
-  /** Results root (default: execute.results of the spec, else ./results). */
-  results?: string;
-  mcnemar?: McNemarVariant;
-  resamples?: number;
-  seed?: number;
-}
-
-/** The results of a spec's finished stages: the data `ablate results` and `ablate report` render. */
-export function loadResults(specFile: string, opts: ResultsOptions = {}): ResultsView {
-  const validated = validateSpec(specFile, { rules: toolRules });
-  const plan = planFromValidated(validated, { ...(opts.results !== undefined ? { resultsRoot: opts.results } : {}) });
-  return resultsFromPlan(plan, {
-    spec: validated.spec,
-    ...(opts.mcnemar ? { mcnemar: opts.mcnemar } : {}),
-    ...(opts.resamples !== undefined ? { resamples: opts.resamples } : {}),
-    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-  });
-}
+import { DEFAULT_RESAMPLES, DEFAULT_SEED, MCNEMAR_VARIANTS, RESULT_FORMATS, SEED_MAX, type ResultsFormat } from '../../results/options.js';
+import type { ResultsOptions } from '../../results/load.js';
 
 /** The statistics options `results` and `report` share. */
 export function addStatsOptions(cmd: Command): Command {
@@ -49,7 +24,9 @@ export function registerResults(program: Command): void {
     .argument('<spec>', 'experiment spec file')
     .addOption(new Option('--format <format>', 'output format; missing values are "-" (json gives the reason)').choices(RESULT_FORMATS).default('table'))
     .option('--pivot <axis>', "put one sweep axis' values as columns (path or its label, e.g. data.filter.complexity.keep)");
-  addStatsOptions(cmd).action((file: string, flags: ResultsFlags) => {
+  addStatsOptions(cmd).action(async (file: string, flags: ResultsFlags) => {
+    const { loadResults } = await import('../../results/load.js');
+    const { renderResults } = await import('../../results/table.js');
     const view = loadResults(file, flags);
     process.stdout.write(renderResults(view, flags.format, flags.pivot !== undefined ? { pivot: flags.pivot } : {}));
   });

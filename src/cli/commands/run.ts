@@ -176,7 +176,7 @@ export function registerRun(program: Command): void {
         for (const w of finished.warnings) process.stderr.write(`WARNING: ${w}\n`);
         if (mode !== 'json') {
           if (!until || until === 'eval') {
-            const { loadResults } = await import('./results.js');
+            const { loadResults } = await import('../../results/load.js');
             const { renderResults } = await import('../../results/table.js');
             process.stdout.write(`\n${renderResults(loadResults(spec, flags.results ? { results: flags.results } : {}), 'table')}`);
           }
@@ -200,31 +200,38 @@ export function registerRun(program: Command): void {
     .option('--runners <module>', 'module with stage runners (tests)')
     .action(async (flags: { spec: string; stage: string; results?: string; force?: boolean; runners?: string }) => {
       const { buildPlan } = await import('../../plan/build.js');
-      const { runStage } = await import('../../exec/stage.js');
       const plan = await buildPlan(flags.spec, flags.results ? { resultsRoot: flags.results } : {});
       const stage = plan.stages.get(flags.stage);
       if (!stage) throw new UsageError(`stage ${flags.stage} is not in the plan of ${flags.spec} (results root ${plan.resultsRoot}); did the spec change after submission?`);
       const runners = await loadRunners(flags.runners);
-      const jobId = process.env['SLURM_JOB_ID'];
+      const { runJobStage } = await import('../../exec/jobStage.js');
       const ac = new AbortController();
       const detach = abortOnSignals(ac);
+      // SLURM's USR1 (--signal=B:USR1@120): the time limit is near, or the job is preempted.
+      let preempted = false;
+      const onUsr1 = (): void => {
+        preempted = true;
+        ac.abort(new Error('received USR1 (time limit near or preempted): stopping to requeue'));
+      };
+      process.on('SIGUSR1', onUsr1);
       try {
-        const out = await runStage({
+        const out = await runJobStage({
           plan,
           stage,
           runner: runners[stage.kind],
-          // Under SLURM the job's CUDA_VISIBLE_DEVICES (from --gres) is inherited untouched.
-          env: {},
           signal: ac.signal,
+          preempted: () => preempted,
           ...(flags.force ? { force: true } : {}),
-          executor: jobId ? 'slurm' : 'local',
-          ...(jobId ? { jobId } : {}),
-          what: jobId ? `stage-exec (job ${jobId})` : 'stage-exec',
           onWaiting: (h) => process.stderr.write(`waiting: stage ${stage.id} is locked by pid ${h.pid} on ${h.host} (${h.what})\n`),
         });
+        if (out.status === 'rank-done') {
+          process.stdout.write(`${stage.kind} ${stage.id}: rank ${out.rank} done\n`);
+          return;
+        }
         if (out.status === 'failed') throw new AblateError(`${stage.kind} ${stage.id} ${out.interrupted ? 'interrupted' : 'failed'}: ${out.error}\nlog: ${out.log}`, EXIT.failed);
         process.stdout.write(`${stage.kind} ${stage.id}: ${out.status === 'done' ? `done in ${out.durationMs} ms` : out.status}\n`);
       } finally {
+        process.off('SIGUSR1', onUsr1);
         detach();
       }
     });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { ensureToolEnv, APPROX_DOWNLOAD } from '../../tools/pyenv.js';
-import { toolsInfo, type ToolsInfo } from '../../tools/toolsInfo.js';
+import { APPROX_DOWNLOAD } from '../../tools/installSize.js';
+import type { ToolsInfo } from '../../tools/toolsInfo.js';
 
 export function renderToolsInfo(info: ToolsInfo): string {
   const lines: string[] = [];
@@ -31,6 +31,7 @@ export function registerTools(program: Command): void {
     .option('--json', 'machine-readable output')
     .option('--harness <dir>', 'BigCode harness clone to report (default: ABLATE_BIGCODE_HARNESS)')
     .action(async (opts: { json?: boolean; harness?: string }) => {
+      const { toolsInfo } = await import('../../tools/toolsInfo.js');
       const info = await toolsInfo(opts.harness ? { harness: opts.harness } : {});
       process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : renderToolsInfo(info));
     });
@@ -39,6 +40,8 @@ export function registerTools(program: Command): void {
     .description(`create the managed Python env with the pinned tools (download ${APPROX_DOWNLOAD})`)
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
+      const { ensureToolEnv } = await import('../../tools/pyenv.js');
+      const { toolsInfo } = await import('../../tools/toolsInfo.js');
       const envPath = await ensureToolEnv({ onProgress: (line) => process.stderr.write(`${line}\n`) });
       const info = await toolsInfo();
       process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `${envPath}\n${renderToolsInfo(info)}`);

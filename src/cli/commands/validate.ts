@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { InputError, type Diagnostic } from '../../errors.js';
-import { validateSpec } from '../../spec/validate.js';
 
 export interface ValidateReport {
   file: string;
@@ -10,7 +9,8 @@ export interface ValidateReport {
 }
 
 /** Validates each spec; collects every file's problems instead of stopping at the first file. */
-export function validateFiles(files: string[]): ValidateReport[] {
+export async function validateFiles(files: string[]): Promise<ValidateReport[]> {
+  const { validateSpec } = await import('../../spec/validate.js');
   return files.map((file) => {
     try {
       const v = validateSpec(file);
@@ -28,8 +28,8 @@ export function registerValidate(program: Command): void {
     .description('check specs against the schema and the tools, report every problem as FILE:LINE:COL')
     .argument('<spec...>', 'experiment spec files')
     .option('--json', 'machine-readable output')
-    .action((files: string[], opts: { json?: boolean }) => {
-      const reports = validateFiles(files);
+    .action(async (files: string[], opts: { json?: boolean }) => {
+      const reports = await validateFiles(files);
       if (opts.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
       else for (const r of reports) if (r.ok) process.stdout.write(`${r.file}: ok (${r.runs} run${r.runs === 1 ? '' : 's'})\n`);
       const problems = reports.flatMap((r) => r.diagnostics);

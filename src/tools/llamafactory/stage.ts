@@ -8,6 +8,7 @@ import path from 'node:path';
 import { AblateError } from '../../errors.js';
 import { runStageCommand } from '../../exec/command.js';
 import { tailOfFile, writeFileAtomic } from '../../exec/fsutil.js';
+import { announceLaunch, awaitLaunch } from '../../exec/ranks.js';
 import { StageCommandError } from '../../exec/stage.js';
 import type { StageResult, StageRunContext } from '../../exec/types.js';
 import type { Stage, StageCommand } from '../../plan/types.js';
@@ -118,6 +119,13 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
   // Refuse a torchrun launch that cannot work before installing anything (that takes minutes).
   const early = torchrunProblem(trainCommand(path.join(stage.dir, TRAIN_CONFIG_FILE), stage.gpus, { envPath: await toolEnvPath(), cwd: stage.dir, deepspeed: Boolean(train.deepspeed), ...nodesFromEnv(ctx.env) }));
   if (early) throw new AblateError(early, 2);
+  // A multi-node run: ranks > 0 join the tool rank 0 starts, once it has prepared the folder.
+  const { nodes } = nodesFromEnv(ctx.env);
+  const attempt = ctx.env.ABLATE_ATTEMPT ?? 'local';
+  if (nodes && nodes.nodeRank > 0 && !ctx.dryRun && !(await awaitLaunch(stage.dir, attempt, ctx.signal))) {
+    ctx.log(`rank ${nodes.nodeRank}: rank 0 found the training finished; nothing to join`);
+    return {};
+  }
   const envPath = ctx.dryRun ? await toolEnvPath() : await ensureToolEnv({ onProgress: ctx.log, signal: ctx.signal });
   if (!ctx.dryRun) assertLlamaFactoryInstalled(envPath);
   if (!ctx.dryRun && train.model === TINY_LLAMA) await ensureTinyModel(envPath, { log: ctx.log, signal: ctx.signal });
@@ -136,6 +144,11 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
   if (prepared.merge) ctx.log(`merge: ${JSON.stringify(prepared.merge.command.argv)}`);
   if (ctx.dryRun) return {};
 
+  if (nodes && nodes.nodeRank > 0) {
+    // Rank 0 reads the results and writes the stage's files; this rank only takes part in the training.
+    await runTool(ctx, prepared.command, path.join(ctx.workDir, `train-rank${nodes.nodeRank}.log`));
+    return {};
+  }
   const tools = await toolVersions(envPath);
   const logFile = path.join(ctx.workDir, TRAIN_LOG);
   const checkpoints = listCheckpoints(prepared.outputDir);
@@ -144,6 +157,7 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
   const finished = readTrainMetrics(prepared.outputDir) !== undefined;
   if (finished) {
     ctx.log('training already finished (output/all_results.json exists): not training again');
+    if (nodes) announceLaunch(stage.dir, attempt, false);
   } else {
     if (checkpoints.length > 0) {
       ctx.log(`resuming from ${path.basename(checkpoints.at(-1)!)} (overwrite_output_dir: false)`);
@@ -152,6 +166,7 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
       rmSync(prepared.outputDir, { recursive: true, force: true });
     }
     const tail = tailTrainerLog(path.join(prepared.outputDir, TRAINER_LOG), (entry) => ctx.progress(progressOf(entry)));
+    if (nodes) announceLaunch(stage.dir, attempt);
     try {
       await runTool(ctx, prepared.command, logFile);
     } finally {
