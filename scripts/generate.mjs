@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// Regenerates every file derived from schemas/experiment.schema.json (the single source of truth):
-// the TypeScript types and the README's spec reference. `--check` fails when either is stale.
+// Regenerates every file derived from the schemas (the single source of truth): the TypeScript
+// types and the README's spec reference, with each tool's eval.args and train.args. `--check` fails when either is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { compile } from 'json-schema-to-typescript';
-import { renderSpecReference, replaceBetweenMarkers } from './specReference.mjs';
+import { renderEvalArgsReference, renderSpecReference, renderTrainArgsReference, replaceBetweenMarkers } from './specReference.mjs';
 
 const root = new URL('..', import.meta.url);
-const schema = JSON.parse(readFileSync(new URL('schemas/experiment.schema.json', root), 'utf8'));
+const readJson = (file) => JSON.parse(readFileSync(new URL(file, root), 'utf8'));
+const schema = readJson('schemas/experiment.schema.json');
+const evalArgs = readJson('schemas/eval-args.schema.json');
+const trainArgs = readJson('schemas/llamafactory-args.json');
 const check = process.argv.includes('--check');
 
 const banner = '/* Generated from schemas/experiment.schema.json by `npm run gen`. Do not edit. */';
@@ -31,7 +34,7 @@ const types = await compile(shapeOnly(schema), 'ExperimentSpec', {
 const readme = readFileSync(new URL('README.md', root), 'utf8');
 const outputs = [
   ['src/spec/types.generated.ts', types],
-  ['README.md', replaceBetweenMarkers(readme, renderSpecReference(schema))],
+  ['README.md', replaceBetweenMarkers(readme, [renderSpecReference(schema), renderEvalArgsReference(evalArgs), renderTrainArgsReference(trainArgs)].join('\n'))],
 ];
 let stale = 0;
 for (const [file, text] of outputs) {
