@@ -47,7 +47,8 @@ export interface LockedEvaluation {
 }
 
 export interface LockedDataset {
-  sources: Record<string, { sha256?: string; hf?: string; revision?: string; split?: string; file?: string; format?: string }>;
+  /** `commit`: what a Hugging Face `revision` resolved to at `ablate fetch` (the data the run read). */
+  sources: Record<string, { sha256?: string; hf?: string; revision?: string; commit?: string; split?: string; file?: string; format?: string }>;
   annotate: unknown;
   /** The data section (sample, filters, mix, decontamination) that selects the arm's records. */
   data?: unknown;
@@ -215,7 +216,7 @@ export function buildLock(plan: Plan): ExperimentLock {
       }>(path.join(stage.dir, 'manifest.json'));
       const sources = Object.fromEntries(
         Object.entries(inputs.sources).map(([name, s]) => {
-          const locked = pick(s, ['sha256', 'hf', 'revision', 'split', 'file', 'format']);
+          const locked = pick(s, ['sha256', 'hf', 'revision', 'commit', 'split', 'file', 'format']);
           // A Hugging Face file is known by content only once downloaded: the manifest has its hash.
           const read = manifest?.sources?.[name]?.sha256;
           if (locked.sha256 === undefined && typeof read === 'string') locked.sha256 = read;

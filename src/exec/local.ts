@@ -61,14 +61,16 @@ export async function executeLocal(plan: Plan, runners: StageRunners, opts: Loca
     }
     const forced = sel.forced.has(s.id);
     if (!forced && isDone(s)) {
-      emit({ type: 'stage-done', time: now(), id: s.id, kind: s.kind, cached: true, durationMs: 0 });
+      if (!opts.dryRun) emit({ type: 'stage-done', time: now(), id: s.id, kind: s.kind, cached: true, durationMs: 0 });
       return 'cached';
     }
     if (signal.aborted) return 'interrupted';
     let gpuIds: number[] = [];
     let releaseCpu: (() => void) | undefined;
     try {
-      if (s.gpus > 0) gpuIds = await gpuPool.acquire(s.gpus, signal);
+      // A dry run starts nothing, so it needs no GPUs: a laptop or a login node shows the whole plan.
+      if (opts.dryRun) releaseCpu = await cpu.acquire(signal);
+      else if (s.gpus > 0) gpuIds = await gpuPool.acquire(s.gpus, signal);
       else releaseCpu = await cpu.acquire(signal);
     } catch (err) {
       if (signal.aborted) return 'interrupted';
@@ -92,7 +94,8 @@ export async function executeLocal(plan: Plan, runners: StageRunners, opts: Loca
         what: 'ablate run',
         ...(opts.dryRun ? { dryRun: true } : {}),
         onWaiting: (h) => emit({ type: 'stage-waiting', time: now(), id: s.id, kind: s.kind, holder: describeHolder(h) }),
-        onStart: () => emit({ type: 'stage-start', time: now(), id: s.id, kind: s.kind, runs: s.runs, gpus: gpuIds }),
+        // A dry run does no work: no start/done lines for it (the commands are printed instead).
+        ...(opts.dryRun ? {} : { onStart: () => emit({ type: 'stage-start', time: now(), id: s.id, kind: s.kind, runs: s.runs, gpus: gpuIds }) }),
         onProgress: (p: StageProgress) => {
           const t = Date.now();
           const jumped = p.percent !== undefined && Math.floor(p.percent) !== lastPercent;
@@ -107,7 +110,6 @@ export async function executeLocal(plan: Plan, runners: StageRunners, opts: Loca
           emit({ type: 'stage-done', time: now(), id: s.id, kind: s.kind, cached: true, durationMs: 0 });
           return 'cached';
         case 'dry-run':
-          emit({ type: 'stage-done', time: now(), id: s.id, kind: s.kind, cached: false, durationMs: 0 });
           return 'dry-run';
         case 'done':
           emit({ type: 'stage-done', time: now(), id: s.id, kind: s.kind, cached: false, durationMs: out.durationMs });

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { validateSpec, type ValidatedSpec } from '../spec/validate.js';
 import type { Rule } from '../spec/rules.js';
 import { fileSha256Sync } from '../util/fileHash.js';
-import { benchmarkHashes, evalId, materializeId, resolveSources, runId, trainId, type ContentOf } from './ids.js';
+import { benchmarkHashes, evalId, materializeId, resolveSources, runId, trainId, type CommitOf, type ContentOf } from './ids.js';
+import { datasetCommit } from '../fetch/locations.js';
 import { COMPLETION_RECORD, type Plan, type Run, type Stage } from './types.js';
 
 export interface PlanOptions {
@@ -13,6 +14,8 @@ export interface PlanOptions {
   /** Extra validation rules (tool checks). */
   rules?: Rule[];
   contentOf?: ContentOf;
+  /** Fetched commits of Hugging Face dataset revisions; default: ablate's fetch records in the cache. */
+  commitOf?: CommitOf;
 }
 
 export function stageDir(resultsRoot: string, kind: string, id: string): string {
@@ -26,6 +29,7 @@ export function stageDir(resultsRoot: string, kind: string, id: string): string 
 export function planFromValidated(v: ValidatedSpec, opts: PlanOptions = {}): Plan {
   const cwd = opts.cwd ?? process.cwd();
   const contentOf = opts.contentOf ?? fileSha256Sync;
+  const commitOf = opts.commitOf ?? ((repo: string, revision: string) => datasetCommit(repo, revision));
   const specDir = v.loaded.dir;
   const resultsRoot = path.resolve(cwd, opts.resultsRoot ?? v.spec.execute?.results ?? 'results');
   const stages = new Map<string, Stage>();
@@ -40,8 +44,8 @@ export function planFromValidated(v: ValidatedSpec, opts: PlanOptions = {}): Pla
   };
   const runs: Run[] = v.runs.map((r) => {
     const cfg = r.config;
-    const id = runId(cfg, r.repeat, specDir, contentOf);
-    const sources = resolveSources(cfg, specDir, contentOf);
+    const id = runId(cfg, r.repeat, specDir, contentOf, commitOf);
+    const sources = resolveSources(cfg, specDir, contentOf, commitOf);
     const benchmarks = benchmarkHashes(cfg.data, specDir, contentOf);
     const matInputs = { sources, annotate: cfg.annotate ?? {}, data: cfg.data, seed: r.samplingSeed, ...(benchmarks ? { benchmarks } : {}) };
     const mat = add({ kind: 'materialize', deps: [], inputs: matInputs, gpus: 0, ...withId('materialize', materializeId(matInputs), resultsRoot) }, id);

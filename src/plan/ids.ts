@@ -13,7 +13,16 @@ export interface ResolvedSource extends Source {
   absPath?: string;
   /** sha256 of a local source's bytes. */
   sha256?: string;
+  /**
+   * The commit a Hugging Face `revision` (a branch or tag) resolved to when it was last fetched:
+   * the data a run reads, so it enters the stage id (two users of "main" never share a dataset
+   * built from different data). Absent for a revision that is already a commit or was never fetched.
+   */
+  commit?: string;
 }
+
+/** The commit a dataset revision was resolved to by `ablate fetch` (undefined: not fetched, or a commit already). */
+export type CommitOf = (repo: string, revision: string) => string | undefined;
 
 export interface MaterializeIdInputs {
   sources: Record<string, ResolvedSource>;
@@ -25,14 +34,17 @@ export interface MaterializeIdInputs {
 }
 
 /** Only the sources a run's data section reads: adding an unrelated source changes no id. */
-export function resolveSources(spec: Pick<ExperimentSpec, 'sources' | 'data'>, specDir: string, contentOf: ContentOf): Record<string, ResolvedSource> {
+export function resolveSources(spec: Pick<ExperimentSpec, 'sources' | 'data'>, specDir: string, contentOf: ContentOf, commitOf?: CommitOf): Record<string, ResolvedSource> {
   const out: Record<string, ResolvedSource> = {};
   for (const name of sourcesUsedBy(spec.data)) {
     const src = spec.sources[name]!;
     if (src.path) {
       const absPath = path.resolve(specDir, src.path);
       out[name] = { ...src, absPath, sha256: contentOf(absPath) };
-    } else out[name] = { ...src };
+    } else {
+      const commit = src.hf && src.revision && commitOf ? commitOf(src.hf, src.revision) : undefined;
+      out[name] = { ...src, ...(commit && commit !== src.revision ? { commit } : {}) };
+    }
   }
   return out;
 }
@@ -69,8 +81,8 @@ export function evalId(trainStageId: string, task: string, evalCfg: NonNullable<
   return hashId('eval', { train: trainStageId, task, eval: rest, problems: problemsSha256 ?? null });
 }
 
-export function runId(config: ExperimentSpec, repeat: number, specDir: string, contentOf: ContentOf): string {
+export function runId(config: ExperimentSpec, repeat: number, specDir: string, contentOf: ContentOf, commitOf?: CommitOf): string {
   // Presentation and execution settings do not change what a run computes.
   const { name: _n, description: _d, report: _r, execute: _e, sources: _s, extends: _x, ...rest } = config;
-  return hashId('run', { ...rest, sources: portable(resolveSources(config, specDir, contentOf)), repeat });
+  return hashId('run', { ...rest, sources: portable(resolveSources(config, specDir, contentOf, commitOf)), repeat });
 }

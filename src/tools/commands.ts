@@ -5,9 +5,9 @@ import { trainStageCommand } from './llamafactory/stage.js';
 /**
  * Fills each stage's exact external command (argument array and environment) so `ablate plan --json`
  * shows what will run. The tool adapters build the commands; this only asks them. Materialize
- * stages run in-process and have none.
+ * stages run in-process and have none. Returns warnings (placeholders for unconfigured paths).
  */
-export async function attachCommands(plan: Plan): Promise<void> {
+export async function attachCommands(plan: Plan): Promise<string[]> {
   for (const stage of plan.stages.values()) if (stage.kind === 'train') stage.command = await trainStageCommand(stage);
-  await attachEvalCommands(plan);
+  return attachEvalCommands(plan);
 }

@@ -189,7 +189,10 @@ function modelAsTrained(planned: EvalModel, trainDir: string, plan: Plan, stage:
  * The evaluation an eval stage of a plan runs: paths come from the plan and the environment given
  * (no process runs; the built-in model's folder name hashes its builder script).
  */
-export function evalInvocation(plan: Plan, stage: Stage, opts: { pythons: EvalPythons; env?: NodeJS.ProcessEnv; runnersDir?: string }): EvalInvocation {
+/** Shown in dry runs and plans in place of the harness folder when none is configured. */
+export const HARNESS_PLACEHOLDER = '<ABLATE_BIGCODE_HARNESS>';
+
+export function evalInvocation(plan: Plan, stage: Stage, opts: { pythons: EvalPythons; env?: NodeJS.ProcessEnv; runnersDir?: string; placeholders?: boolean }): EvalInvocation {
   const inputs = evalStageInputs(stage);
   const trainStage = plan.stages.get(inputs.train);
   if (!trainStage) throw new Error(`eval stage ${stage.id}: train stage ${inputs.train} is not in the plan`);
@@ -198,7 +201,9 @@ export function evalInvocation(plan: Plan, stage: Stage, opts: { pythons: EvalPy
   const specDir = plan.specDir;
   const tool = (inputs.eval.tool ?? 'bigcode') as EvalTool;
   const env = opts.env ?? process.env;
-  const harness = inputs.eval.harness ? path.resolve(plan.specDir, inputs.eval.harness) : env.ABLATE_BIGCODE_HARNESS ? path.resolve(env.ABLATE_BIGCODE_HARNESS) : undefined;
+  const configured = inputs.eval.harness ? path.resolve(plan.specDir, inputs.eval.harness) : env.ABLATE_BIGCODE_HARNESS ? path.resolve(env.ABLATE_BIGCODE_HARNESS) : undefined;
+  // Plans and dry runs show the whole command even before the harness is set up, with a named placeholder.
+  const harness = configured ?? (tool === 'bigcode' && opts.placeholders ? HARNESS_PLACEHOLDER : undefined);
   const python = tool === 'bigcode' ? opts.pythons.bigcode ?? opts.pythons.managed : tool === 'livecodebench' ? opts.pythons.livecodebench ?? opts.pythons.managed : opts.pythons.managed;
   return {
     tool,
@@ -225,17 +230,21 @@ export async function evalPythons(env: NodeJS.ProcessEnv = process.env, opts: { 
   };
 }
 
-/** Fills `stage.command` of every eval stage (for `ablate plan --json`). */
-export async function attachEvalCommands(plan: Plan, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** Fills `stage.command` of every eval stage (for `ablate plan --json`); returns warnings about placeholders and commands it could not build. */
+export async function attachEvalCommands(plan: Plan, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const pythons = await evalPythons(env);
+  const warnings = new Set<string>();
   for (const stage of plan.stages.values()) {
     if (stage.kind !== 'eval') continue;
     try {
-      stage.command = evalCommand(evalInvocation(plan, stage, { pythons, env }));
-    } catch {
-      // A stage whose command cannot be built yet (no harness folder given) shows none; validation reports why.
+      const inv = evalInvocation(plan, stage, { pythons, env, placeholders: true });
+      if (inv.harness === HARNESS_PLACEHOLDER) warnings.add(`the BigCode harness is not configured: its commands show ${HARNESS_PLACEHOLDER}; set eval.harness or ABLATE_BIGCODE_HARNESS to your clone`);
+      stage.command = evalCommand(inv);
+    } catch (err) {
+      warnings.add(`eval ${stage.id} [${stage.task ?? ''}]: no command: ${(err as Error).message}`);
     }
   }
+  return [...warnings];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,7 +261,7 @@ export function makeEvalStageRunner(deps: EvalStageDeps = {}): StageRunner {
   return async (ctx: StageRunContext): Promise<StageResult> => {
     const env = { ...process.env, ...ctx.env };
     const pythons = await (deps.pythons ?? ((e) => evalPythons(e, { requireInstalled: !ctx.dryRun })))(env);
-    const inv = evalInvocation(ctx.plan, ctx.stage, { pythons, env });
+    const inv = evalInvocation(ctx.plan, ctx.stage, { pythons, env, placeholders: ctx.dryRun });
     inv.outDir = ctx.workDir;
     inv.model = modelAsTrained(inv.model, ctx.depDir(evalStageInputs(ctx.stage).train), ctx.plan, ctx.stage);
     checkReady(inv, ctx.dryRun);
@@ -296,7 +305,7 @@ function reportProgress(ctx: StageRunContext, line: string, step: number, steps:
 }
 
 function checkReady(inv: EvalInvocation, dryRun: boolean): void {
-  if (inv.tool === 'bigcode') {
+  if (inv.tool === 'bigcode' && !(dryRun && inv.harness === HARNESS_PLACEHOLDER)) {
     if (!inv.harness) throw new AblateError('bigcode evaluation needs the harness: set eval.harness to your bigcode-evaluation-harness clone (or ABLATE_BIGCODE_HARNESS)');
     if (!existsSync(path.join(inv.harness, 'main.py'))) throw new AblateError(`${inv.harness} is not a bigcode-evaluation-harness clone (no main.py)`);
   }

@@ -15,7 +15,7 @@ export interface LineRun {
 export async function runLineByLine(
   file: string,
   args: string[],
-  opts: { from: 'stderr' | 'all'; onLine?: (line: string) => void; keep?: number; env?: NodeJS.ProcessEnv; extendEnv?: boolean; signal?: AbortSignal },
+  opts: { from: 'stderr' | 'all'; onLine?: (line: string) => void; keep?: number; env?: NodeJS.ProcessEnv; extendEnv?: boolean; signal?: AbortSignal; cwd?: string },
 ): Promise<LineRun> {
   const child = execa(file, args, {
     reject: false,
@@ -23,6 +23,7 @@ export async function runLineByLine(
     all: opts.from === 'all',
     ...(opts.from === 'stderr' ? { stdout: 'ignore' as const } : {}),
     ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
     ...(opts.extendEnv === false ? { extendEnv: false } : {}),
     ...(opts.signal ? { cancelSignal: opts.signal } : {}),
   });

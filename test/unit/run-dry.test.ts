@@ -9,7 +9,8 @@ describe('ablate run --dry-run', () => {
   it('writes every stage configuration, prints the exact commands, and runs and marks nothing', async () => {
     const results = mkdtempSync(path.join(tmpdir(), 'ablate-dry-'));
     const r = await runCli(['run', path.join(repoRoot, 'experiments/quickstart.yaml'), '--dry-run', '--quiet', '--results', results]);
-    expect(r.exitCode).toBe(0);
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).not.toMatch(/^\S+ (start|done) /m);
     const plan = JSON.parse((await runCli(['plan', path.join(repoRoot, 'experiments/quickstart.yaml'), '--json', '--results', results])).stdout) as {
       runs: Array<{ stages: Array<{ kind: string; id: string; dir: string; status: string; command?: { argv: string[] } }> }>;
     };

@@ -5,6 +5,7 @@ import { registerCompare } from './compare.js';
 import { registerResults } from './results.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
+import { registerFetch } from './fetch.js';
 import { registerStatus } from './status.js';
 import { registerCancel } from './cancel.js';
 import { registerTools } from './tools.js';
@@ -14,6 +15,7 @@ import { registerBundle } from './bundle.js';
 export const commands: Array<(program: Command) => void> = [
   registerValidate,
   registerPlan,
+  registerFetch,
   registerRun,
   registerStatus,
   registerCancel,

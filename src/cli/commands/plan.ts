@@ -24,7 +24,7 @@ export function registerPlan(program: Command): void {
       const { describePlan } = await import('../../plan/describe.js');
       const { attachCommands } = await import('../../tools/commands.js');
       const plan = await buildPlan(file, { resultsRoot: opts.results });
-      await attachCommands(plan);
+      for (const w of await attachCommands(plan)) process.stderr.write(`warning: ${w}\n`);
       const data = describePlan(plan);
       const { estimateCost, renderCost } = await import('../../exec/cost.js');
       const { executeSettingsOf } = await import('../../exec/controller.js');

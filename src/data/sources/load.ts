@@ -65,7 +65,8 @@ export async function loadSource(
     files = [src.absPath ?? path.resolve(opts.specDir, src.path!)];
   } else if (src.hf) {
     if (!src.revision) throw new AblateError(`sources.${name}: a Hugging Face source needs \`revision\``, EXIT.usage);
-    files = await resolveHfFiles({ hf: src.hf, revision: src.revision, split: src.split, file: src.file }, { log: opts.log, ...opts.hf });
+    // The fetched commit, when there is one: the data the stage id names.
+    files = await resolveHfFiles({ hf: src.hf, revision: src.commit ?? src.revision, split: src.split, file: src.file }, { log: opts.log, ...opts.hf });
   } else {
     throw new AblateError(`sources.${name}: needs \`path\` or \`hf\``, EXIT.usage);
   }

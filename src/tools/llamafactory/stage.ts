@@ -84,7 +84,7 @@ export function prepareTraining(
   const datasetName = opts.datasetName ?? readDatasetName(datasetDir);
   const config = buildTrainConfig({ train, modelPath, datasetDir, datasetName, outputDir, ...(deepspeedConfig ? { deepspeedConfig } : {}) });
   const cfgPath = writeTrainConfig(workDir, config);
-  const offline = modelIsLocal(train.model);
+  const offline = trainsOffline(train.model);
   const command = trainCommand(cfgPath, stage.gpus, { envPath, cwd: workDir, deepspeed: Boolean(train.deepspeed), offline, ...(opts.parentPath ? { parentPath: opts.parentPath } : {}), ...(opts.nodes ? { nodes: opts.nodes } : {}) });
   const prepared: PreparedTraining = { cfgPath, config, command, outputDir, modelPath };
   if (train.merge && (train.finetuning ?? 'lora') === 'lora') {
@@ -96,8 +96,13 @@ export function prepareTraining(
   return prepared;
 }
 
-function modelIsLocal(model: string): boolean {
-  return isBuiltinModel(model) || isLocalModel(model);
+/**
+ * Training never waits on the hub: a local model needs none, and a hub model was put into the
+ * Hugging Face cache by `ablate fetch` (a run checks that before it starts), which compute nodes
+ * without internet read offline. ABLATE_HUB_ONLINE=1 lets transformers download on first use instead.
+ */
+function trainsOffline(model: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return isBuiltinModel(model) || isLocalModel(model) || env.ABLATE_HUB_ONLINE !== '1';
 }
 
 /** The train stage's command for `ablate plan --json` (no files needed; nothing written). */
@@ -105,7 +110,7 @@ export async function trainStageCommand(stage: Stage): Promise<StageCommand> {
   const { train } = trainInputs(stage);
   const envPath = await toolEnvPath();
   const cfgPath = path.join(stage.dir, TRAIN_CONFIG_FILE);
-  return trainCommand(cfgPath, stage.gpus, { envPath, cwd: stage.dir, deepspeed: Boolean(train.deepspeed), offline: modelIsLocal(train.model) });
+  return trainCommand(cfgPath, stage.gpus, { envPath, cwd: stage.dir, deepspeed: Boolean(train.deepspeed), offline: trainsOffline(train.model) });
 }
 
 /** StageRunner for `train` stages (src/exec/runners.ts). */
