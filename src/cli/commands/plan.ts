@@ -28,7 +28,10 @@ export function registerPlan(program: Command): void {
       const data = describePlan(plan);
       const { estimateCost, renderCost } = await import('../../exec/cost.js');
       const { executeSettingsOf } = await import('../../exec/controller.js');
-      const cost = estimateCost(plan, executeSettingsOf(plan));
-      process.stdout.write(opts.json ? `${JSON.stringify({ ...data, cost }, null, 2)}\n` : `${renderPlanTable(data)}${renderCost(cost)}`);
+      const settings = executeSettingsOf(plan);
+      const cost = estimateCost(plan, settings);
+      const { preflight, renderPreflight } = await import('../preflightBlock.js');
+      const pre = await preflight(plan, { spec: file, executor: settings.executor ?? 'local', gpus: settings.gpus ?? [] });
+      process.stdout.write(opts.json ? `${JSON.stringify({ ...data, cost, preflight: pre }, null, 2)}\n` : `${renderPlanTable(data)}${renderCost(cost)}${renderPreflight(pre, file)}`);
     });
 }
