@@ -68,7 +68,8 @@ async function prepare(plan: Plan, r: ParsedRun): Promise<void> {
   if (needsPython) {
     // Install once, on the terminal, before any stage (or SLURM job) would each try to.
     const { ensureToolEnv } = await import('../../tools/pyenv.js');
-    await ensureToolEnv({ onProgress: (line) => process.stderr.write(`${line}\n`) });
+    const { progressSink, heartbeatMs } = await import('../../tools/pipProgress.js');
+    await ensureToolEnv({ onProgress: progressSink(process.stderr), heartbeatMs: heartbeatMs(process.stderr) });
   }
 }
 
