@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchDiversity } from './diversity.js';
 import { benchExec, benchExecCli } from './exec.js';
+import { benchHash } from './hash.js';
+import { benchSlurmLatency } from './slurm.js';
 import { benchMaterialize } from './materialize.js';
 import { benchPlan } from './plan.js';
 import type { BenchRow } from './types.js';
@@ -13,6 +15,8 @@ const benches: Record<string, () => Promise<BenchRow[]>> = {
   diversity: () => benchDiversity(),
   exec: benchExec,
   'exec-cli': benchExecCli,
+  hash: benchHash,
+  slurm: benchSlurmLatency,
 };
 
 function format(r: BenchRow): string {

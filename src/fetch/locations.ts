@@ -76,3 +76,12 @@ export function transformersJsModelDir(model: string, env: NodeJS.ProcessEnv = p
 export function toolDataMarker(tool: string, key: string, env: NodeJS.ProcessEnv = process.env): string {
   return path.join(cacheRoot(env), 'fetched', 'tool-data', tool, `${key.replace(/[^\w.-]+/g, '_')}.json`);
 }
+
+/**
+ * Variables that keep the hub clients offline (huggingface_hub, transformers, datasets): after
+ * `ablate fetch` every stage reads only the caches, so a compute node never waits on the network.
+ * ABLATE_HUB_ONLINE=1 leaves the user's settings alone (tools download on first use).
+ */
+export function hubOfflineEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return env.ABLATE_HUB_ONLINE === '1' ? {} : { HF_HUB_OFFLINE: '1', HF_DATASETS_OFFLINE: '1' };
+}

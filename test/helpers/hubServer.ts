@@ -77,7 +77,8 @@ export async function startHub(repos: HubRepo[], opts: { pageSize?: number; /** 
         if (cursor + pageSize < all.length) {
           const next = new URL(url.href);
           next.searchParams.set('cursor', String(cursor + pageSize));
-          headers.link = `<${next.pathname}${next.search}>; rel="next"`;
+          // Absolute, as the hub sends it (huggingface_hub follows it as is).
+          headers.link = `<http://${req.headers.host}${next.pathname}${next.search}>; rel="next"`;
         }
         return json(res, 200, page, headers);
       }

@@ -3,6 +3,7 @@
  * problem file, scored by running each problem's tests in a subprocess.
  */
 import path from 'node:path';
+import { hubOfflineEnv } from '../../fetch/locations.js';
 import type { StageCommand } from '../../plan/types.js';
 import type { EvalInvocation, EvalTaskIssue } from '../evalCommon.js';
 import { ablateDefaults, argValueProblem, evalArgSpecs } from '../evalArgs.js';
@@ -58,5 +59,5 @@ export function localSteps(inv: EvalInvocation): StageCommand[] {
   for (const name of ['limit', 'max_new_tokens', 'timeout', 'workers', 'seed']) {
     if (effective[name] !== undefined) argv.push(`--${name.replaceAll('_', '-')}`, String(effective[name]));
   }
-  return [{ argv, env: { TOKENIZERS_PARALLELISM: 'false', PYTHONUNBUFFERED: '1' }, cwd: inv.outDir }];
+  return [{ argv, env: { ...hubOfflineEnv(), TOKENIZERS_PARALLELISM: 'false', PYTHONUNBUFFERED: '1' }, cwd: inv.outDir }];
 }
