@@ -4,6 +4,8 @@ import type { ValidatedSpec } from '../spec/validate.js';
 import type { Plan } from '../plan/types.js';
 import { isLocalPath } from '../spec/rules.js';
 import { canonicalJson } from '../util/hash.js';
+import { AblateError, EXIT } from '../errors.js';
+import { checkCompletion } from '../exec/cache.js';
 import { buildLock } from './lock.js';
 import { packBundle, type BundleMember } from './pack.js';
 
@@ -17,6 +19,8 @@ export interface BundleIndex {
   /** Local inputs shipped with the spec (sources, problem files), inside the bundle. */
   inputs: string[];
   withData: boolean;
+  /** Every other member's size in bytes: unpacking refuses a member that is undeclared or of another size. */
+  files?: Record<string, number>;
 }
 
 /** Files a stage contributes to a bundle: its evidence, never model weights. */
@@ -43,8 +47,8 @@ function commonDir(files: string[]): string {
   return first.slice(0, n).join(path.sep) || path.sep;
 }
 
-/** Local files the spec reads, by absolute path: spec layers first, then data inputs. */
-export function specInputs(v: ValidatedSpec): { layers: string[]; inputs: string[] } {
+/** Every local path the spec names (spec layers, then data inputs), absolute, whether or not it exists. */
+export function specPaths(v: ValidatedSpec): { layers: string[]; inputs: string[] } {
   const inputs = new Set<string>();
   for (const run of v.runs) {
     const c = run.config;
@@ -56,7 +60,13 @@ export function specInputs(v: ValidatedSpec): { layers: string[]; inputs: string
       // A local model folder is not shipped (weights are large); the lock names it.
     }
   }
-  return { layers: v.loaded.layers.map((l) => l.absFile), inputs: [...inputs].filter((f) => existsSync(f) && statSync(f).isFile()).sort() };
+  return { layers: v.loaded.layers.map((l) => l.absFile), inputs: [...inputs].sort() };
+}
+
+/** Local files the spec reads, by absolute path: spec layers first, then the data inputs that exist. */
+export function specInputs(v: ValidatedSpec): { layers: string[]; inputs: string[] } {
+  const { layers, inputs } = specPaths(v);
+  return { layers, inputs: inputs.filter((f) => existsSync(f) && statSync(f).isFile()) };
 }
 
 /**
@@ -75,6 +85,12 @@ export function bundleMembers(v: ValidatedSpec, plan: Plan, opts: { withData?: b
   for (const stage of plan.stages.values()) {
     const files = [...(STAGE_FILES[stage.kind] ?? []), ...(opts.withData && stage.kind === 'materialize' ? DATA_FILES : [])];
     if (!existsSync(stage.dir)) continue;
+    // What is shipped is what the stage recorded: every output re-hashed, a mismatch refuses the export.
+    const check = checkCompletion(stage, 'full');
+    if (!check.ok && !check.absent) throw new AblateError(`cannot export ${stage.kind} stage ${stage.id}: ${check.problem} (${stage.dir}); run \`ablate run\` to redo it`, EXIT.failed);
+    if (opts.withData && stage.kind === 'materialize' && !check.ok) {
+      throw new AblateError(`cannot export --with-data: materialize stage ${stage.id} is not done (${stage.dir}); run \`ablate run --until materialize\` first`, EXIT.failed);
+    }
     const present = new Set(readdirSync(stage.dir));
     for (const f of files) if (present.has(f)) members.push({ path: `stages/${stage.kind}/${stage.id}/${f}`, source: path.join(stage.dir, f) });
   }
@@ -85,6 +101,7 @@ export function bundleMembers(v: ValidatedSpec, plan: Plan, opts: { withData?: b
     spec: rel(v.loaded.absFile),
     inputs: opts.withSources === false ? [] : inputs.map(rel),
     withData: Boolean(opts.withData),
+    files: Object.fromEntries(members.map((m) => [m.path, 'source' in m ? statSync(m.source).size : Buffer.byteLength(m.content)]).sort((x, y) => (x[0]! < y[0]! ? -1 : 1))),
   };
   members.push({ path: 'bundle.json', content: `${canonicalJson(index)}\n` });
   return members;

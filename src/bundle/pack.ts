@@ -2,14 +2,14 @@
  * Deterministic bundles: the same files give the same .tar.gz bytes on any machine (for one zlib
  * version). Members are sorted by path and carry no owner, host time or file-system mode.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants, createGzip } from 'node:zlib';
 import { Header, Pax } from 'tar';
 import { AblateError } from '../errors.js';
+import { writeStreamAtomic } from '../util/atomicFile.js';
 import { DEFAULT_UNPACK_LIMITS, memberProblem } from './unpack.js';
 
 /** One file of a bundle: its path inside the archive and either its bytes or the file to read them from. */
@@ -55,24 +55,19 @@ async function* tarStream(members: readonly BundleMember[]): AsyncGenerator<Buff
 export async function packBundle(members: readonly BundleMember[], out: string): Promise<void> {
   const ordered = orderMembers(members);
   await mkdir(path.dirname(path.resolve(out)), { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}`;
-  try {
-    // zlib writes mtime 0 in the gzip header unless told otherwise; the OS byte is the platform's.
-    await pipeline(Readable.from(tarStream(ordered)), createGzip({ level: constants.Z_BEST_COMPRESSION }), createWriteStream(tmp));
-    await fixGzipOsByte(tmp);
-    await rename(tmp, out);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  // zlib writes mtime 0 in the gzip header unless told otherwise; the OS byte is the platform's.
+  await pipeline(Readable.from(tarStream(ordered)), createGzip({ level: constants.Z_BEST_COMPRESSION }), (gzip: AsyncIterable<Buffer>) => writeStreamAtomic(out, withUnixOsByte(gzip)));
 }
 
-/** Sets the gzip header's OS byte to 3 (Unix) so the bytes do not depend on the packing platform. */
-async function fixGzipOsByte(file: string): Promise<void> {
-  const handle = await open(file, 'r+');
-  try {
-    await handle.write(Buffer.from([3]), 0, 1, 9);
-  } finally {
-    await handle.close();
+/** Sets the gzip header's OS byte (offset 9) to 3 (Unix) so the bytes do not depend on the packing platform. */
+async function* withUnixOsByte(gzip: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let offset = 0;
+  for await (const chunk of gzip) {
+    if (offset <= 9 && offset + chunk.length > 9) {
+      const patched = Buffer.from(chunk);
+      patched[9 - offset] = 3;
+      yield patched;
+    } else yield chunk;
+    offset += chunk.length;
   }
 }

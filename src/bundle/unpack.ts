@@ -16,13 +16,23 @@ export interface UnpackLimits {
   maxTotalBytes: number;
   /** Most members (files and folders). */
   maxEntries: number;
+  /**
+   * Largest ratio of unpacked bytes to the bundle's size. A bundle of text compresses about 5-10×;
+   * far beyond that it is a decompression bomb, refused while listing, before anything is written.
+   */
+  maxExpansionRatio: number;
 }
 
 export const DEFAULT_UNPACK_LIMITS: UnpackLimits = {
   maxMemberBytes: 1024 ** 3,
   maxTotalBytes: 8 * 1024 ** 3,
   maxEntries: 200_000,
+  maxExpansionRatio: 100,
 };
+
+/** The bundle index inside the archive, read while listing (it is small and packed before the stage files). */
+const INDEX_MEMBER = 'bundle.json';
+const MAX_INDEX_BYTES = 1024 * 1024;
 
 /** What the checks need to know about one member; a subset of tar's ReadEntry. */
 export interface MemberInfo {
@@ -61,6 +71,10 @@ class ArchiveChecker {
   constructor(
     private readonly bundle: string,
     private readonly limits: UnpackLimits,
+    /** Size of the compressed bundle: the members may add up to at most maxExpansionRatio times it. */
+    private readonly compressedBytes: number,
+    /** Member → size the bundle index declares (export writes them); every file must match it. */
+    private readonly declared?: ReadonlyMap<string, number>,
   ) {}
 
   /** True when the member may be extracted. */
@@ -79,7 +93,24 @@ class ArchiveChecker {
         return false;
       }
       this.files.add(key);
+      if (this.declared && key !== INDEX_MEMBER) {
+        const want = this.declared.get(key);
+        if (want === undefined) {
+          this.problems.push(`${this.bundle}: member ${JSON.stringify(member.path)} rejected: ${INDEX_MEMBER} does not declare it`);
+          return false;
+        }
+        if (want !== member.size) {
+          this.problems.push(`${this.bundle}: member ${JSON.stringify(member.path)} rejected: it is ${member.size} bytes, ${INDEX_MEMBER} declares ${want}`);
+          return false;
+        }
+      }
       this.total += member.size;
+      const cap = this.limits.maxExpansionRatio * Math.max(this.compressedBytes, 1);
+      if (this.total > cap && this.total - member.size <= cap) {
+        this.problems.push(
+          `${this.bundle}: member ${JSON.stringify(member.path)} rejected: the members unpack to more than ${this.limits.maxExpansionRatio}× the bundle's ${this.compressedBytes} bytes (a decompression bomb?)`,
+        );
+      }
       if (this.total > this.limits.maxTotalBytes && this.total - member.size <= this.limits.maxTotalBytes) {
         this.problems.push(`${this.bundle}: member ${JSON.stringify(member.path)} rejected: the members add up to more than the limit of ${this.limits.maxTotalBytes} bytes`);
       }
@@ -106,6 +137,20 @@ async function isEmptyDirOrAbsent(dir: string): Promise<boolean> {
   }
 }
 
+/** The member sizes a bundle index declares (`files`), when it has them (bundles before them do not). */
+function declaredSizes(index: Buffer): Map<string, number> | undefined {
+  if (index.length === 0) return undefined;
+  try {
+    const files = (JSON.parse(index.toString('utf8')) as { files?: unknown }).files;
+    if (typeof files !== 'object' || files === null) return undefined;
+    const out = new Map<string, number>();
+    for (const [k, v] of Object.entries(files)) if (typeof v === 'number') out.set(path.posix.normalize(k), v);
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface UnpackResult {
   targetDir: string;
   /** Extracted files, POSIX paths relative to targetDir, sorted. */
@@ -122,26 +167,46 @@ export async function unpackBundle(bundlePath: string, targetDir: string, limits
   if (!(await isEmptyDirOrAbsent(target))) {
     throw new AblateError(`cannot unpack into ${targetDir}: it exists and is not an empty folder; choose a new folder`, EXIT.usage);
   }
+  let compressedBytes: number;
   try {
-    await stat(bundlePath);
+    compressedBytes = (await stat(bundlePath)).size;
   } catch (err) {
     throw new AblateError(`cannot read bundle ${bundlePath} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, EXIT.usage);
   }
 
-  // Pass 1: list and check, writing nothing.
-  const listing = new ArchiveChecker(bundlePath, limits);
+  // Pass 1: list and check, writing nothing; the index's declared sizes are read on the way.
+  const listing = new ArchiveChecker(bundlePath, limits, compressedBytes);
+  const members: MemberInfo[] = [];
+  const indexChunks: Buffer[] = [];
   try {
-    await list({ file: bundlePath, strict: true, onReadEntry: (e) => void listing.check(infoOf(e)) });
+    await list({
+      file: bundlePath,
+      strict: true,
+      onReadEntry: (e) => {
+        const info = infoOf(e);
+        members.push(info);
+        listing.check(info);
+        if (path.posix.normalize(info.path) === INDEX_MEMBER && info.size <= MAX_INDEX_BYTES) e.on('data', (c: Buffer) => indexChunks.push(c));
+      },
+    });
   } catch (err) {
+    // Our own findings first (an over-expanding member is seen at its header, before tar gives up on it).
+    if (listing.problems.length > 0) listing.fail();
     throw new AblateError(`${bundlePath} is not a readable .tar.gz bundle: ${(err as Error).message}`, EXIT.usage);
   }
   if (listing.problems.length > 0) listing.fail();
+  const declared = declaredSizes(Buffer.concat(indexChunks));
+  if (declared) {
+    const sized = new ArchiveChecker(bundlePath, limits, compressedBytes, declared);
+    for (const m of members) sized.check(m);
+    if (sized.problems.length > 0) sized.fail();
+  }
 
   // Pass 2: extract into a sibling temp folder, re-checking each member in case the file changed meanwhile.
   const parent = path.dirname(target);
   await mkdir(parent, { recursive: true });
   const staging = await mkdtemp(path.join(parent, `.${path.basename(target)}.unpack-`));
-  const extraction = new ArchiveChecker(bundlePath, limits);
+  const extraction = new ArchiveChecker(bundlePath, limits, compressedBytes, declared);
   const files: string[] = [];
   let totalBytes = 0;
   try {

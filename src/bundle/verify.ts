@@ -1,13 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AblateError, EXIT } from '../errors.js';
 import { planFromValidated } from '../plan/build.js';
-import type { Plan, Stage } from '../plan/types.js';
+import { COMPLETION_RECORD, type Plan, type Stage } from '../plan/types.js';
+import type { CompletionRecord } from '../exec/cache.js';
+import { outputsProblem } from '../exec/reuse.js';
+import { fileSha256Sync } from '../util/fileHash.js';
 import { validateSpec } from '../spec/validate.js';
 import { runStage } from '../exec/stage.js';
 import type { StageRunner } from '../exec/types.js';
-import type { BundleIndex } from './export.js';
+import { specPaths, type BundleIndex } from './export.js';
 import { canonicalJson } from '../util/hash.js';
 import { ablateVersion, portableSelection, type ExperimentLock, type LockedDataset } from './lock.js';
 import { unpackBundle } from './unpack.js';
@@ -23,6 +26,8 @@ export interface ArmVerdict {
 export interface VerifyReport {
   experiment: string;
   ok: boolean;
+  /** Bundled files that do not match the hashes recorded for them (completion records, the lock). */
+  files: string[];
   datasets: { checked: number; matching: number };
   arms: ArmVerdict[];
 }
@@ -72,6 +77,8 @@ export function inputReasons(locked: LockedDataset, stage: Pick<Stage, 'inputs'>
 
 interface Rematerialized {
   idsSha256?: string;
+  dataSha256?: string;
+  records?: number;
   sources?: Record<string, { sha256?: string }>;
   steps?: Array<{ step?: string; count?: number }>;
   annotators?: Record<string, { annotatorHash?: string }>;
@@ -107,6 +114,76 @@ export function selectionReasons(locked: LockedDataset, actual: Rematerialized, 
 }
 
 /**
+ * Every stage file shipped in the bundle checked against what was recorded for it: its completion
+ * record's size and sha256 (a shipped file the record does not list is refused too), the lock's
+ * dataSha256 / idsSha256 / record count for manifests and data; with data, every data file present.
+ */
+export function bundledFileProblems(dir: string, lock: ExperimentLock, index: Pick<BundleIndex, 'withData'>): string[] {
+  const problems: string[] = [];
+  const stagesDir = path.join(dir, 'stages');
+  for (const kind of existsSync(stagesDir) ? readdirSync(stagesDir) : []) {
+    for (const id of readdirSync(path.join(stagesDir, kind))) {
+      const sdir = path.join(stagesDir, kind, id);
+      const rel = (f: string): string => `stages/${kind}/${id}/${f}`;
+      const shipped = readdirSync(sdir).filter((f) => f !== COMPLETION_RECORD);
+      let record: CompletionRecord | undefined;
+      if (existsSync(path.join(sdir, COMPLETION_RECORD))) {
+        try {
+          record = JSON.parse(readFileSync(path.join(sdir, COMPLETION_RECORD), 'utf8')) as CompletionRecord;
+        } catch {
+          problems.push(`${rel(COMPLETION_RECORD)} is not valid JSON`);
+        }
+      }
+      if (record) {
+        const listed = new Map((Array.isArray(record.outputs) ? record.outputs : []).map((o) => [o.path, o]));
+        for (const f of shipped) {
+          const entry = listed.get(f);
+          if (!entry) problems.push(`${rel(f)} is not listed in its stage's completion record`);
+          else {
+            const p = outputsProblem(sdir, { ...record, outputs: [entry] }, 'full');
+            if (p) problems.push(`stages/${kind}/${id}/${p}`);
+          }
+        }
+      }
+      const locked = kind === 'materialize' ? lock.datasets[id] : undefined;
+      if (kind === 'materialize' && !locked) problems.push(`stages/${kind}/${id}/ is not a dataset of the lock`);
+      if (locked && shipped.includes('manifest.json')) {
+        let m: Rematerialized | undefined;
+        try {
+          m = JSON.parse(readFileSync(path.join(sdir, 'manifest.json'), 'utf8')) as Rematerialized;
+        } catch {
+          problems.push(`${rel('manifest.json')} is not valid JSON`);
+        }
+        if (m && locked.idsSha256 && m.idsSha256 !== locked.idsSha256) problems.push(`${rel('manifest.json')}: idsSha256 ${short(m.idsSha256)} differs from the lock's ${short(locked.idsSha256)}`);
+        if (m && locked.dataSha256 && m.dataSha256 !== locked.dataSha256) problems.push(`${rel('manifest.json')}: dataSha256 ${short(m.dataSha256)} differs from the lock's ${short(locked.dataSha256)}`);
+      }
+      if (locked && index.withData) {
+        for (const f of ['data.jsonl', 'dataset_info.json', COMPLETION_RECORD]) if (!existsSync(path.join(sdir, f))) problems.push(`${rel(f)} is missing from a bundle exported --with-data`);
+        if (locked.dataSha256 && existsSync(path.join(sdir, 'data.jsonl')) && fileSha256Sync(path.join(sdir, 'data.jsonl')) !== locked.dataSha256) problems.push(`${rel('data.jsonl')}: its sha256 differs from the lock's dataSha256 ${short(locked.dataSha256)}`);
+      }
+    }
+  }
+  if (index.withData) {
+    for (const id of Object.keys(lock.datasets)) if (!existsSync(path.join(stagesDir, 'materialize', id))) problems.push(`stages/materialize/${id}/ is missing from a bundle exported --with-data`);
+  }
+  return problems;
+}
+
+/** The paths that resolve (symbolic links followed) outside every one of `roots`. */
+export function pathsOutside(paths: { layers: string[]; inputs: string[] }, roots: string[]): string[] {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return path.resolve(p); // absent: where it would be
+    }
+  };
+  const bases = roots.map(real);
+  const inside = (p: string): boolean => bases.some((b) => p === b || p.startsWith(b.endsWith(path.sep) ? b : b + path.sep));
+  return [...paths.layers, ...paths.inputs].filter((p) => !inside(real(p)));
+}
+
+/**
  * Re-materializes every dataset of a bundle from its sources, in a fresh results root and a clean
  * annotation cache, and checks each arm's record-id hash against the lock.
  */
@@ -129,6 +206,15 @@ export async function verifyBundle(bundle: string, materialize: StageRunner, opt
     }
     process.env.ABLATE_CACHE = path.join(work, 'cache');
     const v = validateSpec(path.join(dir, index.spec));
+    // Before anything is hashed or materialized: a bundled spec reads only the bundle (and the cache).
+    const outside = pathsOutside(specPaths(v), [dir, process.env.ABLATE_CACHE]);
+    if (outside.length) {
+      throw new AblateError(
+        `${path.join(dir, index.spec)}: the bundled spec reads ${outside.map((p) => JSON.stringify(p)).join(', ')}, outside the bundle ${dir}; ` +
+          'a bundle may only read its own files (re-export it with its sources). Nothing was verified.',
+        EXIT.usage,
+      );
+    }
     const plan: Plan = planFromValidated(v, { resultsRoot: path.join(work, 'results') });
     const byName = new Map(plan.runs.map((r) => [r.name, r]));
     const built = new Map<string, Rematerialized>();
@@ -151,10 +237,14 @@ export async function verifyBundle(bundle: string, materialize: StageRunner, opt
       const manifest = built.get(stage.id)!;
       const actual = manifest.idsSha256;
       const reasons = inputReasons(locked, stage, plan.specDir);
+      // The lock's own fields are claims too: each one is compared, none is trusted.
+      if (locked.dataSha256 && manifest.dataSha256 !== locked.dataSha256) reasons.push(`data.jsonl sha256 differs: locked ${short(locked.dataSha256)}, re-materialized ${short(manifest.dataSha256)}`);
+      if (locked.records !== undefined && manifest.records !== locked.records) reasons.push(`record count differs: locked ${locked.records}, re-materialized ${manifest.records ?? 'none'}`);
       if (!locked.idsSha256) {
         arms.push({ run: run.name, dataset: datasetId, status: 'missing', reasons: ['the lock has no record-id hash (the dataset was not materialized before export)'] });
       } else if (actual === locked.idsSha256) {
-        arms.push({ run: run.name, dataset: datasetId, status: 'match', reasons });
+        // Same records, but a differing hash (a source's content, the data file) is still a failed check.
+        arms.push({ run: run.name, dataset: datasetId, status: reasons.length ? 'differs' : 'match', reasons });
       } else {
         if (!reasons.length) reasons.push(...selectionReasons(locked, manifest, lock.ablate?.version, ablateVersion()));
         if (!reasons.length) reasons.push('same inputs, different selection: an annotator or ablate version changed');
@@ -162,7 +252,8 @@ export async function verifyBundle(bundle: string, materialize: StageRunner, opt
       }
     }
     const matching = arms.filter((a) => a.status === 'match').length;
-    return { experiment: lock.experiment, ok: matching === arms.length && arms.length > 0, datasets: { checked: built.size, matching: new Set(arms.filter((a) => a.status === 'match').map((a) => a.dataset)).size }, arms };
+    const files = bundledFileProblems(dir, lock, index);
+    return { experiment: lock.experiment, ok: matching === arms.length && arms.length > 0 && files.length === 0, files, datasets: { checked: built.size, matching: new Set(arms.filter((a) => a.status === 'match').map((a) => a.dataset)).size }, arms };
   } finally {
     if (savedCache === undefined) delete process.env.ABLATE_CACHE;
     else process.env.ABLATE_CACHE = savedCache;

@@ -42,6 +42,8 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
+const DISK_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EACCES', 'EPERM']);
+
 function exitCodeFor(err: unknown, debug: boolean): number {
   if (err instanceof CommanderError) {
     // Help and version are successful exits; anything else commander rejects is a usage error.
@@ -51,6 +53,13 @@ function exitCodeFor(err: unknown, debug: boolean): number {
     process.stderr.write(`${err.message}\n`);
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     return err.exitCode;
+  }
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code && DISK_ERRORS.has(code)) {
+    // The machine, not ablate: a full disk or a read-only folder. Nothing was left half-written.
+    process.stderr.write(`ablate: ${(err as Error).message}\n`);
+    if (debug) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    return EXIT.failed;
   }
   process.stderr.write(`ablate: internal error: ${(err as Error)?.message ?? String(err)}\n`);
   if (debug || !(err instanceof Error)) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);

@@ -1,7 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { once } from 'node:events';
 import { AblateError, EXIT } from '../errors.js';
 import type { StageResult, StageRunContext, StageRunner } from '../exec/types.js';
 import type { Annotate, Data, Source } from '../spec/types.generated.js';
@@ -25,6 +23,7 @@ import { cacheRoot } from './sources/hf.js';
 import { loadSource, type ResolvedSource, type SourceStats } from './sources/load.js';
 import { resolveSources } from '../plan/ids.js';
 import { fileSha256Sync } from '../util/fileHash.js';
+import { AtomicFileWriter, writeFileAtomicAsync } from '../util/atomicFile.js';
 import { sourcesUsedBy } from './inputs.js';
 export { dataIsRandom, sourcesUsedBy } from './inputs.js';
 
@@ -385,56 +384,53 @@ export async function buildDataset(inputs: MaterializeInputs, annotators: Annota
   };
 }
 
-/** Streams data.jsonl to a temporary file and returns its sha256 (computed over the same bytes). */
+/** Streams data.jsonl atomically and returns its sha256 (computed over the same bytes). */
 async function writeJsonl(file: string, records: readonly CanonicalRecord[]): Promise<string> {
   const { createHash } = await import('node:crypto');
   const hash = createHash('sha256');
-  const out = createWriteStream(file);
-  for (const r of records) {
-    const line = `${alpacaLine(r)}\n`;
-    hash.update(line);
-    if (!out.write(line)) await once(out, 'drain');
+  const out = await AtomicFileWriter.open(file);
+  try {
+    for (const r of records) {
+      const line = `${alpacaLine(r)}\n`;
+      hash.update(line);
+      await out.write(line);
+    }
+  } catch (err) {
+    await out.abort();
+    throw err;
   }
-  out.end();
-  await once(out, 'finish');
+  await out.commit();
   return hash.digest('hex');
 }
 
 /**
  * Writes the dataset files into `dir` (data.jsonl, dataset_info.json, manifest.json,
- * datacard.json, datacard.md): each to a temporary name first, then all renamed into place.
+ * datacard.json, datacard.md), each atomically. A failure part-way leaves some of them: the stage
+ * has no completion record then, so they are never used, and the next attempt rewrites them all.
  */
 export async function writeDataset(dir: string, stageId: string, built: MaterializedDataset): Promise<DatasetManifest> {
   await mkdir(dir, { recursive: true });
   const name = datasetName(stageId);
-  const suffix = `.tmp-${process.pid}`;
-  const tmp = (f: string): string => path.join(dir, f + suffix);
-  const files = ['data.jsonl', 'dataset_info.json', 'manifest.json', 'datacard.json', 'datacard.md'];
-  try {
-    const dataSha256 = await writeJsonl(tmp('data.jsonl'), built.records);
-    const ids = built.records.map((r) => r.id).sort();
-    const manifest: DatasetManifest = {
-      format: 'ablate-dataset',
-      formatVersion: MATERIALIZE_FORMAT,
-      stage: stageId,
-      dataset: name,
-      records: built.records.length,
-      ids,
-      idsSha256: idListHash(ids),
-      dataSha256,
-      ...built.manifest,
-    };
-    const card = buildDatacard({ name, ...built.datacard });
-    await writeFile(tmp('dataset_info.json'), `${JSON.stringify(datasetInfo(name), null, 2)}\n`);
-    await writeFile(tmp('manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    await writeFile(tmp('datacard.json'), `${JSON.stringify(card, null, 2)}\n`);
-    await writeFile(tmp('datacard.md'), `${renderDatacardMarkdown(card)}\n`);
-    for (const f of files) await rename(tmp(f), path.join(dir, f));
-    return manifest;
-  } catch (e) {
-    await Promise.all(files.map((f) => rm(tmp(f), { force: true })));
-    throw e;
-  }
+  const at = (f: string): string => path.join(dir, f);
+  const dataSha256 = await writeJsonl(at('data.jsonl'), built.records);
+  const ids = built.records.map((r) => r.id).sort();
+  const manifest: DatasetManifest = {
+    format: 'ablate-dataset',
+    formatVersion: MATERIALIZE_FORMAT,
+    stage: stageId,
+    dataset: name,
+    records: built.records.length,
+    ids,
+    idsSha256: idListHash(ids),
+    dataSha256,
+    ...built.manifest,
+  };
+  const card = buildDatacard({ name, ...built.datacard });
+  await writeFileAtomicAsync(at('dataset_info.json'), `${JSON.stringify(datasetInfo(name), null, 2)}\n`);
+  await writeFileAtomicAsync(at('manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomicAsync(at('datacard.json'), `${JSON.stringify(card, null, 2)}\n`);
+  await writeFileAtomicAsync(at('datacard.md'), `${renderDatacardMarkdown(card)}\n`);
+  return manifest;
 }
 
 /** A materialize StageRunner over the given annotators. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Plan } from '../plan/types.js';
 import type { Datacard, DatacardOverlap } from './datacard.js';
@@ -98,20 +98,44 @@ export function overlapFor(report: OverlapReport, name: string): DatacardOverlap
   return rows;
 }
 
+/** The experiment's overlap file (<results>/experiments/<name>/overlap.json). */
+export const OVERLAP_FILE = 'overlap.json';
+
+/** One arm's part of the overlap file: what its data card gains in this experiment. */
+export interface ArmOverlap {
+  label: string;
+  overlap: DatacardOverlap[];
+  warnings: string[];
+}
+
+export interface OverlapFile extends OverlapReport {
+  /** Materialize stage id → its overlap with the other arms of this experiment. */
+  arms: Record<string, ArmOverlap>;
+}
+
 /**
- * Adds the overlap section (and the warnings that concern the arm) to the datacard.json/.md of
- * materialized datasets. `arms` maps the arm label used in the report to its stage folder.
+ * The overlap of each arm with the others. It belongs to the experiment, not to the dataset (a
+ * dataset shared by two experiments overlaps different arms in each), so it is kept beside the
+ * lock instead of rewriting data cards that their stage's completion record has already hashed.
+ * `arms` maps the arm label used in the report to its materialize stage id.
  */
-export async function addOverlapToDatacards(report: OverlapReport, arms: Record<string, string>): Promise<void> {
-  for (const [name, dir] of Object.entries(arms)) {
-    const file = path.join(dir, 'datacard.json');
-    const card = JSON.parse(await readFile(file, 'utf8')) as Datacard;
-    card.overlap = overlapFor(report, name);
-    const mine = report.warnings.filter((w) => w.includes(`"${name}"`));
-    card.warnings = [...card.warnings.filter((w) => !/^(NEAR-)?IDENTICAL DATA/.test(w)), ...mine];
-    await writeFileAtomic(file, `${JSON.stringify(card, null, 2)}\n`);
-    await writeFileAtomic(path.join(dir, 'datacard.md'), `${renderDatacardMarkdown(card)}\n`);
+export function overlapFile(report: OverlapReport, arms: Record<string, string>): OverlapFile {
+  const out: OverlapFile = { ...report, arms: {} };
+  for (const [label, stageId] of Object.entries(arms)) {
+    out.arms[stageId] = { label, overlap: overlapFor(report, label), warnings: report.warnings.filter((w) => w.includes(`"${label}"`)) };
   }
+  return out;
+}
+
+/** A data card with its arm's overlap section and warnings in this experiment. */
+export function withOverlap(card: Datacard, arm: ArmOverlap | undefined): Datacard {
+  if (!arm) return card;
+  return { ...card, overlap: arm.overlap, warnings: [...card.warnings.filter((w) => !/^(NEAR-)?IDENTICAL DATA/.test(w)), ...arm.warnings] };
+}
+
+/** The data card as Markdown, with the overlap of this experiment. */
+export function renderCardWithOverlap(card: Datacard, arm: ArmOverlap | undefined): string {
+  return `${renderDatacardMarkdown(withOverlap(card, arm))}\n`;
 }
 
 /**
@@ -126,15 +150,15 @@ export function sameDataConfig(inputs: Record<string, unknown> | undefined): str
 
 /**
  * Overlap of every materialized dataset of a plan: each materialize stage with a manifest is one
- * arm, labelled by the names of the runs that use it. Writes the overlap section into each data
- * card and returns the report (its `warnings` are for the terminal). Repeats of a data config whose
+ * arm, labelled by the names of the runs that use it. Writes the experiment's overlap.json (what
+ * each data card gains in this experiment) and returns the report (its `warnings` are for the terminal). Repeats of a data config whose
  * subset does not depend on the seed share one stage (the seed is not in its id), so they are one arm
  * here; repeats of a seeded config are separate arms, and their overlap is expected, not warned about.
  */
 export async function overlapForPlan(plan: Plan): Promise<OverlapReport> {
   const runName = new Map(plan.runs.map((r) => [r.id, r.name]));
   const arms: ArmIds[] = [];
-  const dirs: Record<string, string> = {};
+  const ids: Record<string, string> = {};
   for (const stage of plan.stages.values()) {
     if (stage.kind !== 'materialize' || !existsSync(path.join(stage.dir, 'manifest.json'))) continue;
     const names = [...new Set(stage.runs.map((id) => runName.get(id) ?? id))].sort();
@@ -143,10 +167,12 @@ export async function overlapForPlan(plan: Plan): Promise<OverlapReport> {
     const key = sameDataConfig(stage.inputs);
     if (key) arm.sameByDesign = key;
     arms.push(arm);
-    dirs[label] = stage.dir;
+    ids[label] = stage.id;
   }
   const report = overlapReport(arms);
-  await addOverlapToDatacards(report, dirs);
+  const dir = path.join(plan.resultsRoot, 'experiments', plan.experiment);
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(path.join(dir, OVERLAP_FILE), `${JSON.stringify(overlapFile(report, ids), null, 2)}\n`);
   return report;
 }
 

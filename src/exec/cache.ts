@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { COMPLETION_RECORD, type Stage, type StageKind } from '../plan/types.js';
 import { fileXxh3 } from '../util/fileHash.js';
 import { canonicalJson, sha256 } from '../util/hash.js';
 import { isTempName, readJsonIfExists, tailOfFile, writeFileAtomic, writeFileAtomicAsync } from './fsutil.js';
+import { outputsProblem, type CheckDepth } from './reuse.js';
 
 /** Written when an attempt fails or is interrupted; shown by `ablate status`, removed by the next success. */
 export const FAILURE_RECORD = 'ablate-failed.json';
@@ -22,6 +23,8 @@ export interface OutputEntry {
   xxh3?: string;
   /** sha256 of the bytes (records written before). */
   sha256?: string;
+  /** Modification time when recorded: an unchanged one spares the re-hash on every run (reuse.ts). */
+  mtimeMs?: number;
 }
 
 /** The proof a stage is done. Written last, atomically; its presence alone means "done". */
@@ -67,8 +70,35 @@ export function recordPath(stage: Pick<Stage, 'dir'>): string {
   return path.join(stage.dir, COMPLETION_RECORD);
 }
 
+export type CompletionCheck =
+  | { ok: true; record: CompletionRecord }
+  /** No record: never finished (an interrupted attempt may have left files to resume from). */
+  | { ok: false; absent: true }
+  /** A record whose outputs do not match it (or that cannot be read): never reused. */
+  | { ok: false; absent: false; problem: string };
+
+/** Whether a stage's completion record exists and its outputs match it (reuse.ts says how deeply). */
+export function checkCompletion(stage: Pick<Stage, 'dir'>, depth?: CheckDepth): CompletionCheck {
+  const file = recordPath(stage);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return { ok: false, absent: true };
+  }
+  let record: CompletionRecord;
+  try {
+    record = JSON.parse(text) as CompletionRecord;
+  } catch {
+    return { ok: false, absent: false, problem: `${COMPLETION_RECORD} is not valid JSON` };
+  }
+  const problem = outputsProblem(stage.dir, record, depth);
+  return problem ? { ok: false, absent: false, problem } : { ok: true, record };
+}
+
+/** Done = a completion record whose outputs are still what it recorded. */
 export function isDone(stage: Pick<Stage, 'dir'>): boolean {
-  return existsSync(recordPath(stage));
+  return checkCompletion(stage).ok;
 }
 
 export function readCompletion(stage: Pick<Stage, 'dir'>): CompletionRecord | undefined {
@@ -128,7 +158,8 @@ async function pool<T, R>(items: T[], n: number, f: (x: T) => Promise<R>): Promi
 export async function hashOutputs(dir: string): Promise<OutputEntry[]> {
   return pool(listOutputs(dir), HASH_PARALLEL, async (rel) => {
     const abs = path.join(dir, rel);
-    return { path: rel, bytes: statSync(abs).size, xxh3: await fileXxh3(abs) };
+    const { size, mtimeMs } = statSync(abs);
+    return { path: rel, bytes: size, xxh3: await fileXxh3(abs), mtimeMs };
   });
 }
 
@@ -207,14 +238,31 @@ export function writeFailure(stage: Stage, f: Omit<FailureRecord, 'id' | 'kind' 
   return record;
 }
 
-/** Forgets a completion (for `--force`): the folder stays, so tools can resume from what is there. */
-export function removeCompletion(stage: Pick<Stage, 'dir'>): void {
+/** Where `--force` moves a finished stage's old outputs: only the latest set is kept (disk is finite). */
+export const PREVIOUS_DIR = 'ablate-previous';
+
+/**
+ * Forgets a completion for `--force`: the record goes first (so a crash part-way leaves a pending
+ * stage, never a "done" one with missing files), then every output moves into ablate-previous/,
+ * so the redo starts from nothing (a finished training is not "resumed") and nothing old is trusted.
+ * Returns the folder the old outputs went to, if there were any.
+ */
+export function setAsideCompletion(stage: Pick<Stage, 'dir'>): string | undefined {
   rmSync(recordPath(stage), { force: true });
+  const names = existsSync(stage.dir) ? readdirSync(stage.dir).filter((n) => !isInternalFile(n)) : [];
+  if (names.length === 0) return undefined;
+  const aside = path.join(stage.dir, PREVIOUS_DIR);
+  rmSync(aside, { recursive: true, force: true });
+  mkdirSync(aside);
+  for (const n of names) renameSync(path.join(stage.dir, n), path.join(aside, n));
+  return aside;
 }
 
 /** Why a stage is or is not cached, input by input: for `ablate status --explain`. */
 export function explainCache(stage: Stage, doneDeps: (id: string) => boolean): string[] {
-  const record = readCompletion(stage);
+  const check = checkCompletion(stage);
+  if (!check.ok && !check.absent) return [`not cached: ${check.problem}; the next run moves its outputs to ${PREVIOUS_DIR}/ and redoes it`];
+  const record = check.ok ? check.record : undefined;
   const now = inputHashes(stage);
   if (record) {
     if (record.inputsHash === now.inputsHash) return [`cached: completion record of ${record.finishedAt} (${record.outputs.length} outputs, inputs ${record.inputsHash})`];

@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { tailOfFile } from './fsutil.js';
+import { lastErrorLine, tailOfFile } from './fsutil.js';
 import { STAGE_LOG } from './cache.js';
 import { StageCommandError } from './stage.js';
 import { recordChild, signalGroup, waitGroupGone } from './children.js';
@@ -73,8 +73,11 @@ export async function runStageCommand(ctx: StageRunContext, argv: string[], opts
   }
   if (r.failed) {
     const why = ctx.signal.aborted ? `was stopped${r.signal ? ` (${r.signal})` : ''}` : r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`;
+    // The summary line carries what the tool said last, not only its exit code.
+    // (After a kill the last line is whatever the tool was printing: only a real error line is worth quoting.)
+    const said = ctx.signal.aborted ? undefined : lastErrorLine(tailOfFile(logFile, 200), { orLastLine: !r.signal });
     throw new StageCommandError(
-      `${path.basename(file)} ${why} (stage ${ctx.stage.kind} ${ctx.stage.id}); log: ${logFile}\n${tailOfFile(logFile, 20)}`,
+      `${path.basename(file)} ${why}${said ? `: ${said}` : ''} (stage ${ctx.stage.kind} ${ctx.stage.id}); log: ${logFile}\n${tailOfFile(logFile, 20)}`,
       r.exitCode,
       r.signal,
       logFile,

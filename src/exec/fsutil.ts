@@ -1,56 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open as openAsync, rename as renameAsync, rm as rmAsync } from 'node:fs/promises';
-import path from 'node:path';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 
-/** A temp name beside `file`, so the final rename stays on one filesystem (and is atomic). */
-export function tempNameFor(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-}
-
-/** True for the temp names `tempNameFor` makes: never outputs, never part of a record. */
-export function isTempName(name: string): boolean {
-  return /^\..+\.tmp-\d+-[0-9a-f]{8}$/.test(name);
-}
-
-/** Writes `file` so a reader sees either the old content or the whole new one, never a part. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = tempNameFor(file);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
-/**
- * The same, asynchronously: the fsync runs on libuv's thread pool, so many stages finishing at once
- * overlap their syncs (and the filesystem can commit them together) instead of queueing on the event loop.
- */
-export async function writeFileAtomicAsync(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = tempNameFor(file);
-  const fh = await openAsync(tmp, 'w');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await renameAsync(tmp, file);
-  } catch (err) {
-    await rmAsync(tmp, { force: true });
-    throw err;
-  }
-}
+// The one atomic writer lives in util/atomicFile.ts; exec code imports it from here too.
+export { isTempName, tempNameFor, writeFileAtomic, writeFileAtomicAsync } from '../util/atomicFile.js';
 
 export function readJsonIfExists<T>(file: string): T | undefined {
   let text: string;
@@ -65,6 +16,17 @@ export function readJsonIfExists<T>(file: string): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The line of a tool's output that says what went wrong: the last Python exception line
+ * ("ValueError: Can't find a valid checkpoint at ...") or "error: ..." line, else the last line.
+ */
+export function lastErrorLine(text: string, opts: { orLastLine?: boolean } = {}): string | undefined {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const isError = (l: string): boolean => /^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Interrupt|Exit)\b(?::|$)/.test(l) || /^(?:error|fatal)\b\s*[:!]/i.test(l);
+  const line = [...lines].reverse().find(isError) ?? (opts.orLastLine === false ? undefined : lines.at(-1));
+  return line && line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }
 
 /** The last `maxLines` lines of a text file ('' when it does not exist). Reads at most the last 64 KiB. */

@@ -1,7 +1,7 @@
 import { AblateError, EXIT } from '../errors.js';
 import { setMaxListeners } from 'node:events';
 import type { Plan, Stage } from '../plan/types.js';
-import { isDone } from './cache.js';
+import { checkCompletion, isDone } from './cache.js';
 import { describeHolder } from './lock.js';
 import { selectStages, type Selection } from './graph.js';
 import { GpuPool, Semaphore } from './slots.js';
@@ -47,8 +47,12 @@ export async function executeLocal(plan: Plan, runners: StageRunners, opts: Loca
   const failures: ExecSummary['failures'] = [];
   const progressEvery = opts.progressEveryMs ?? 200;
 
-  const initiallyDone = new Set(sel.stages.filter((s) => !sel.forced.has(s.id) && isDone(s)).map((s) => s.id));
+  const checks = new Map(sel.stages.filter((s) => !sel.forced.has(s.id)).map((s) => [s.id, checkCompletion(s)]));
+  const initiallyDone = new Set([...checks].filter(([, c]) => c.ok).map(([id]) => id));
   emit({ type: 'plan', time: now(), executor: 'local', runs: sel.runs.length, stages: sel.stages.length, cached: initiallyDone.size, toRun: sel.stages.length - initiallyDone.size });
+
+  // Never a silent reuse: each record that no longer matches its files is named before anything runs.
+  for (const [id, c] of checks) if (!c.ok && !c.absent) emit({ type: 'stage-invalid', time: now(), id, kind: byId.get(id)!.kind, reason: c.problem });
 
   const execute = async (s: Stage): Promise<Outcome> => {
     const deps = await Promise.all(s.deps.map((d) => ensure(d)));

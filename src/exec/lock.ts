@@ -1,9 +1,10 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempNameFor } from './fsutil.js';
+import { writeNewFileSync } from '../util/atomicFile.js';
 
 /** One controller per stage: this file in the stage folder says who runs it. */
 export const LOCK_FILE = '.ablate-lock';
@@ -125,8 +126,8 @@ export function tryLock(dir: string, what: string, jobId?: string): StageLock | 
   for (let attempt = 0; attempt < 5; attempt++) {
     const tmp = tempNameFor(file);
     // A private temp name: nobody reads it before the link publishes it whole. (No fsync: a lock need not survive a power cut.)
-    writeFileSync(tmp, JSON.stringify(holder));
     try {
+      writeNewFileSync(tmp, JSON.stringify(holder), { sync: false });
       linkSync(tmp, file);
       const beat = startHeartbeat(file, holder);
       return {
@@ -198,8 +199,12 @@ function startHeartbeat(file: string, me: LockHolder): NodeJS.Timeout {
       if (!sameHolder(h, me)) return clearInterval(timer);
       me.heartbeatAt = new Date().toISOString();
       const tmp = tempNameFor(file);
-      writeFileSync(tmp, JSON.stringify(me));
-      renameSync(tmp, file);
+      writeNewFileSync(tmp, JSON.stringify(me), { sync: false });
+      try {
+        renameSync(tmp, file);
+      } finally {
+        rmSync(tmp, { force: true });
+      }
     } catch {
       /* the lock is gone (released, or broken as stale): nothing to renew */
     }

@@ -101,6 +101,9 @@ function plainView(out: Writable, names: Map<string, string>): ProgressView {
         case 'stage-skipped':
           line(`skipped ${e.kind} ${short(e.id)}: ${e.reason}`);
           break;
+        case 'stage-invalid':
+          line(`INVALID ${e.kind} ${short(e.id)}: ${e.reason}; running it again`);
+          break;
         case 'stage-submitted':
           line(`${e.reused ? 'queued ' : 'submit '} ${e.kind} ${short(e.id)} job ${e.jobId}`);
           break;
@@ -183,6 +186,9 @@ function ttyView(out: Writable, names: Map<string, string>): ProgressView {
           break;
         case 'stage-skipped':
           counts.skipped++;
+          break;
+        case 'stage-invalid':
+          notes.push(`INVALID ${e.kind} ${short(e.id)}: ${e.reason}; running it again`);
           break;
         case 'stage-waiting':
           notes.push(`waiting for ${e.kind} ${short(e.id)}: locked by ${e.holder}`);

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Plan, Stage } from '../plan/types.js';
-import { isDone, removeCompletion, STAGE_LOG, writeCompletion, writeFailure, type CompletionRecord } from './cache.js';
+import { checkCompletion, isDone, setAsideCompletion, STAGE_LOG, writeCompletion, writeFailure, type CompletionRecord } from './cache.js';
 import { lockStage, type LockHolder } from './lock.js';
 import { reapOrphans } from './children.js';
 import type { StageProgress, StageRunContext, StageRunner } from './types.js';
@@ -65,9 +65,13 @@ export async function runStage(o: RunStageOptions): Promise<StageOutcome> {
   }
   const logFile = path.join(stage.dir, STAGE_LOG);
   try {
-    if (isDone(stage)) {
-      if (!o.force) return { status: 'cached' };
-      removeCompletion(stage);
+    const check = checkCompletion(stage);
+    if (check.ok && !o.force) return { status: 'cached' };
+    if (check.ok || !check.absent) {
+      // Forced, or a record its files no longer match: nothing of the old outputs is trusted or resumed from.
+      const why = check.ok ? '--force' : `not reusing: ${check.problem}`;
+      const aside = o.dryRun ? undefined : setAsideCompletion(stage);
+      if (!o.dryRun) appendFileSync(path.join(stage.dir, STAGE_LOG), `[${new Date().toISOString()}] ${why}${aside ? `; the previous outputs were moved to ${aside}` : ''}\n`);
     }
     const missing = o.dryRun ? [] : stage.deps.filter((d) => {
       const dep = o.plan.stages.get(d);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Plan, Stage, StageKind } from '../plan/types.js';
-import { explainCache, isDone, readCompletion, readFailure, STAGE_LOG } from './cache.js';
+import { STAGE_LOG, checkCompletion, explainCache, isDone, readFailure } from './cache.js';
 import { selectStages, type Selection } from './graph.js';
 import { describeHolder, liveHolder, readLock } from './lock.js';
 import { defaultSlurmCli, jobNameOf, jobToAsk, latestJob, queryJobStates, readSubmissions, slurmStageStatus, submissionsPath, type JobState, type SlurmCli } from './slurm.js';
@@ -44,10 +44,9 @@ export interface StatusOptions extends Selection {
 }
 
 function localStatus(stage: Stage): Omit<StageStatusRow, 'id' | 'kind'> {
-  if (isDone(stage)) {
-    const rec = readCompletion(stage);
-    return { state: 'done', ...(rec ? { durationMs: rec.durationMs } : {}) };
-  }
+  const check = checkCompletion(stage);
+  if (check.ok) return { state: 'done', durationMs: check.record.durationMs };
+  if (!check.absent) return { state: 'pending', reason: `not reusable: ${check.problem} (the next run redoes it)` };
   const holder = liveHolder(stage.dir);
   if (holder) return { state: 'running', reason: `held by ${describeHolder(holder)}`, log: path.join(stage.dir, STAGE_LOG) };
   const failure = readFailure(stage);

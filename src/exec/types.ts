@@ -56,6 +56,8 @@ export type ExecEvent =
   | { type: 'stage-done'; time: string; id: string; kind: StageKind; cached: boolean; durationMs: number }
   | { type: 'stage-failed'; time: string; id: string; kind: StageKind; error: string; log?: string; interrupted?: boolean }
   | { type: 'stage-skipped'; time: string; id: string; kind: StageKind; reason: string }
+  /** A completion record whose outputs no longer match it: the stage runs again. */
+  | { type: 'stage-invalid'; time: string; id: string; kind: StageKind; reason: string }
   | { type: 'stage-submitted'; time: string; id: string; kind: StageKind; jobId: string; reused: boolean }
   | { type: 'summary'; time: string; summary: ExecSummary };
 

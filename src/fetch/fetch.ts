@@ -4,7 +4,7 @@
  * reporting progress. With `dryRun`, asks the hub for sizes only and writes nothing.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { cacheRoot, hfCacheDir, splitFiles } from '../data/sources/hf.js';
@@ -183,7 +183,7 @@ async function recordHub(src: Extract<ArtifactSource, { type: 'hub' }>, commit: 
       const ref = path.join(hubRepoDir(src.repoType, src.repo, env), 'refs', ...src.revision.split('/'));
       await mkdir(path.dirname(ref), { recursive: true });
       // huggingface_hub writes the bare sha without a newline.
-      await writeFile(ref, commit);
+      await writeFileAtomicAsync(ref, commit);
     }
     const record: FetchRecord = { repo: src.repo, revision: src.revision, commit, files: item.all ?? [] };
     await writeRecord(fetchRecordFile(src.repoType, src.repo, commit, env), `${JSON.stringify(record, null, 2)}\n`);

@@ -6,10 +6,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Datacard } from '../data/datacard.js';
-import { COMPLETION_RECORD, type Plan, type Run, type Stage, type StageKind } from '../plan/types.js';
+import { OVERLAP_FILE, withOverlap, type OverlapFile } from '../data/overlap.js';
+import { checkCompletion } from '../exec/cache.js';
+import { type Plan, type Run, type Stage, type StageKind } from '../plan/types.js';
 import type { EvalResult } from './types.js';
 
 export const FAILURE_FILE = 'ablate-failed.json';
+/** Starts the reason of a value that was not shown because its file is damaged or unreadable. */
+export const UNTRUSTED = 'UNTRUSTED:';
 export const EVAL_RESULT_FILE = 'result.json';
 export const TRAIN_METRICS_FILE = 'metrics.json';
 export const MANIFEST_FILE = 'manifest.json';
@@ -102,13 +106,16 @@ function readJson<T>(file: string): Read<T> {
   try {
     return { ok: true, value: JSON.parse(text) as T };
   } catch (err) {
-    return { ok: false, reason: `${path.basename(file)} is not valid JSON: ${(err as Error).message}` };
+    return { ok: false, reason: `${UNTRUSTED} ${path.basename(file)} is not valid JSON: ${(err as Error).message}` };
   }
 }
 
 /** Why a stage has no outputs to read yet, or undefined when it is done. */
 export function stageNotDoneReason(stage: Stage): string | undefined {
-  if (existsSync(path.join(stage.dir, COMPLETION_RECORD))) return undefined;
+  const check = checkCompletion(stage);
+  if (check.ok) return undefined;
+  // Never a number from a file that is not what its stage recorded (an edit, a truncation).
+  if (!check.absent) return `${UNTRUSTED} ${stage.kind} stage ${stage.id.slice(0, 10)}: ${check.problem}; \`ablate run\` redoes it`;
   const failure = readJson<{ error?: string; interrupted?: boolean }>(path.join(stage.dir, FAILURE_FILE));
   if (failure.ok) {
     const what = failure.value.interrupted ? 'interrupted' : 'failed';
@@ -133,10 +140,13 @@ function isEvalResult(x: unknown): x is EvalResult {
   return typeof r === 'object' && r !== null && typeof r.metrics === 'object' && r.metrics !== null && Array.isArray(r.problems);
 }
 
-/** Collects one row per run of the plan, reading only stage folders. */
+/** Collects one row per run of the plan, reading only stage folders (and the experiment's overlap.json). */
 export function collectResults(plan: Plan): Collected {
   const tasks: string[] = [];
+  const overlap = readJson<OverlapFile>(path.join(plan.resultsRoot, 'experiments', plan.experiment, OVERLAP_FILE));
+  const arms = overlap.ok && typeof overlap.value?.arms === 'object' && overlap.value.arms !== null ? overlap.value.arms : {};
   const rows = plan.runs.map((run) => collectRun(plan, run, tasks));
+  for (const row of rows) if (row.datacard && row.stages.materialize) row.datacard.card = withOverlap(row.datacard.card, arms[row.stages.materialize]);
   return { experiment: plan.experiment, resultsRoot: plan.resultsRoot, specFile: plan.specFile, rows, tasks };
 }
 

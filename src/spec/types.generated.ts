@@ -89,7 +89,7 @@ export interface Source {
    */
   domain?: 'code' | 'general' | 'math';
   /**
-   * Malformed records: `fail` stops with file and line; `skip` drops and counts them.
+   * Malformed records (invalid JSON, a JSONL line that is not valid UTF-8, missing fields): `fail` stops with file, line and column (and the byte offset of invalid UTF-8); `skip` drops and counts them. Invalid UTF-8 in a .json or .csv file always stops: its records cannot be told apart.
    */
   on_error?: 'fail' | 'skip';
   /**

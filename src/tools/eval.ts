@@ -29,7 +29,7 @@ import { LOCAL_FILES, checkLocalTasks, localEffectiveArgs, localSteps } from './
 import { localResult } from './localEval/parse.js';
 import { MERGED_SUBDIR, OUTPUT_SUBDIR, TRAIN_CONFIG_FILE } from './llamafactory/config.js';
 import { modelPathFor } from './llamafactory/model.js';
-import { MODEL_FILE } from './llamafactory/stage.js';
+import { MODEL_FILE, resolveTrainedModel } from './llamafactory/stage.js';
 import { pythonBin, requireToolEnv, runnersDir, toolEnvPath } from './pyenv.js';
 
 export type { EvalInvocation, EvalTaskIssue } from './evalCommon.js';
@@ -170,7 +170,7 @@ export function trainedModel(trainDir: string, train: Train, specDir: string, en
  */
 function modelAsTrained(planned: EvalModel, trainDir: string, plan: Plan, stage: Stage): EvalModel {
   const recorded = readJsonIfExists<unknown>(path.join(trainDir, MODEL_FILE));
-  if (isRecord(recorded) && typeof recorded.base === 'string') return recorded as unknown as EvalModel;
+  if (isRecord(recorded) && typeof recorded.base === 'string') return resolveTrainedModel(recorded as unknown as EvalModel, trainDir);
   const trainStage = plan.stages.get(evalStageInputs(stage).train);
   const trainInputs = trainStage?.inputs as { train?: Train } | undefined;
   const model = trainInputs?.train ? trainedModel(trainDir, trainInputs.train, plan.specDir) : planned;

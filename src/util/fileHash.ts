@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 
 /**
  * Content hashes of local files, memoized by path + size + mtime so a sweep that names one
@@ -16,7 +17,16 @@ export function fileSha256Sync(file: string): string {
   const key = memoKey(file);
   const hit = memo.get(key);
   if (hit) return hit;
-  const digest = createHash('sha256').update(readFileSync(file)).digest('hex');
+  // In pieces: an adapter or a merged model may be gigabytes.
+  const hash = createHash('sha256');
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  const digest = hash.digest('hex');
   memo.set(key, digest);
   return digest;
 }
@@ -28,6 +38,28 @@ export async function fileSha256(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   const digest = hash.digest('hex');
+  memo.set(key, digest);
+  return digest;
+}
+
+/**
+ * XXH3-64 of a file, synchronously (the reuse check runs inside synchronous "is it done?" questions),
+ * memoized like the sha256s. The native module loads on first use only.
+ */
+export function fileXxh3Sync(file: string): string {
+  const key = `xxh3\0${memoKey(file)}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const { xxh3 } = createRequire(import.meta.url)('@node-rs/xxhash') as typeof import('@node-rs/xxhash');
+  const h = xxh3.Xxh3.withSeed(0n);
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(HASH_CHUNK);
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  const digest = h.digest().toString(16).padStart(16, '0');
   memo.set(key, digest);
   return digest;
 }

@@ -197,7 +197,7 @@ describe('LLaMA-Factory (real, CPU)', () => {
     expect(written.train.train_loss).toBe(metrics.train_loss);
     expect(written.curve.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(result).toMatchObject({ tools: { llamafactory: '0.9.5' }, summary: { steps: 6 } });
-    expect(JSON.parse(readFileSync(path.join(stage.dir, 'model.json'), 'utf8'))).toEqual({ base: expect.stringContaining('tiny-llama-'), adapter: out });
+    expect(JSON.parse(readFileSync(path.join(stage.dir, 'model.json'), 'utf8'))).toEqual({ base: expect.stringContaining('tiny-llama-'), adapter: 'output' });
     expect(existsSync(path.join(out, 'adapter_model.safetensors'))).toBe(true);
     expect(readFileSync(path.join(stage.dir, 'llamafactory.yaml'), 'utf8')).toMatch(/^template: default$/m);
     expect(readFileSync(path.join(stage.dir, 'train.log'), 'utf8')).toMatch(/train_loss/);
@@ -240,7 +240,7 @@ describe('LLaMA-Factory (real, CPU)', () => {
     expect(existsSync(path.join(merged, 'config.json'))).toBe(true);
     expect(existsSync(path.join(merged, 'model.safetensors'))).toBe(true);
     expect(existsSync(path.join(merged, 'tokenizer.json'))).toBe(true);
-    expect(JSON.parse(readFileSync(path.join(stage.dir, 'model.json'), 'utf8'))).toMatchObject({ merged });
+    expect(JSON.parse(readFileSync(path.join(stage.dir, 'model.json'), 'utf8'))).toMatchObject({ merged: 'merged' });
     // The merged folder loads and generates with plain transformers.
     const gen = await execa(pythonBin(env), ['-c', [
       'import sys, torch',

@@ -33,7 +33,7 @@ async function tree(dir: string): Promise<string[]> {
   return entries.map(String).sort();
 }
 
-const SMALL: UnpackLimits = { maxMemberBytes: 1000, maxTotalBytes: 2500, maxEntries: 50 };
+const SMALL: UnpackLimits = { maxMemberBytes: 1000, maxTotalBytes: 2500, maxEntries: 50, maxExpansionRatio: 1000 };
 
 describe('unpackBundle', () => {
   let sandbox: string;

@@ -8,7 +8,7 @@ import type { StageRunContext } from '../../src/exec/types.js';
 import type { Plan, Stage } from '../../src/plan/types.js';
 import type { Datacard } from '../../src/data/datacard.js';
 import { buildMaterializeInputs, materializeDataset, type DatasetManifest, type MaterializeInputs } from '../../src/data/materialize.js';
-import { addOverlapToDatacards, overlapForPlan, overlapReport, readArmIds } from '../../src/data/overlap.js';
+import { overlapFile, overlapForPlan, overlapReport, readArmIds, renderCardWithOverlap, withOverlap, type OverlapFile } from '../../src/data/overlap.js';
 import { idListHash } from '../../src/data/records.js';
 import { loadSource } from '../../src/data/sources/load.js';
 
@@ -138,11 +138,14 @@ describe('materializeDataset', () => {
     expect(j('medium', 'copy')).toBe(1);
     expect(report.warnings).toHaveLength(1);
     expect(report.warnings[0]).toMatch(/^IDENTICAL DATA: arms "medium" and "copy"/);
-    await addOverlapToDatacards(report, arms);
-    const card = await json<Datacard>(arms.copy!, 'datacard.json');
+    // The overlap belongs to the experiment: the stage's own data card (hashed in its record) is not rewritten.
+    const before = await read(arms.copy!, 'datacard.json');
+    const file = overlapFile(report, arms);
+    const card = withOverlap(await json<Datacard>(arms.copy!, 'datacard.json'), file.arms[arms.copy!]);
     expect(card.overlap!.find((o) => o.other === 'medium')).toMatchObject({ jaccard: 1, flag: 'identical' });
     expect(card.warnings.some((w) => w.startsWith('IDENTICAL DATA'))).toBe(true);
-    expect(await read(arms.copy!, 'datacard.md')).toContain('| medium | 1.0000 |');
+    expect(renderCardWithOverlap(await json<Datacard>(arms.copy!, 'datacard.json'), file.arms[arms.copy!])).toContain('| medium | 1.0000 |');
+    expect(await read(arms.copy!, 'datacard.json')).toBe(before);
   });
 
   it('composition: group shares match the ratio exactly', async () => {
@@ -294,9 +297,11 @@ describe('overlapForPlan', () => {
     expect(pair('low', 'medium').jaccard).toBe(0);
     expect(report.warnings).toHaveLength(1);
     expect(report.warnings[0]).toMatch(/^IDENTICAL DATA: arms "medium \[plan-med\]" and "bin2 \[plan-med-b\]"/);
-    const card = await json<Datacard>(med2.dir, 'datacard.json');
+    const file = JSON.parse(await read(path.join(tmp, 'experiments', 't'), 'overlap.json')) as OverlapFile;
+    const card = withOverlap(await json<Datacard>(med2.dir, 'datacard.json'), file.arms[med2.stage.id]);
     expect(card.overlap).toHaveLength(2);
     expect(card.warnings).toHaveLength(1);
+    expect((await json<Datacard>(med2.dir, 'datacard.json')).overlap).toBeUndefined();
   });
 
   it('does not warn when the repeats of a seeded arm come out identical (the seed cannot change a 100:0 mix)', async () => {

@@ -108,14 +108,19 @@ describe('runEvalStage', () => {
     expect(existsSync(path.join(stage.dir, EVAL_RESULT_FILE))).toBe(false);
   });
 
-  it('evaluates the model the train stage recorded in model.json', async () => {
+  it('evaluates the model the train stage recorded in model.json, inside its own results folder', async () => {
     const { plan, stage, trainStage } = fixturePlan({ tool: 'local', tasks: ['quickstart'], problems: '../q.jsonl' });
     mkdirSync(trainStage.dir, { recursive: true });
-    writeFileSync(path.join(trainStage.dir, 'model.json'), JSON.stringify({ base: '/cache/models/tiny', adapter: '/elsewhere/output' }));
     const run = makeEvalStageRunner({ pythons: async () => ({ managed: '/env/bin/python' }) });
-    await run(context(plan, stage, true, []));
-    const steps = JSON.parse(readFileSync(path.join(stage.dir, EVAL_COMMANDS_FILE), 'utf8')) as { argv: string[] }[];
-    expect(steps[0]?.argv).toEqual(expect.arrayContaining(['--model', '/cache/models/tiny', '--adapter', '/elsewhere/output']));
+    const argvFor = async (model: object): Promise<string[]> => {
+      writeFileSync(path.join(trainStage.dir, 'model.json'), JSON.stringify(model));
+      await run(context(plan, stage, true, []));
+      return (JSON.parse(readFileSync(path.join(stage.dir, EVAL_COMMANDS_FILE), 'utf8')) as { argv: string[] }[])[0]!.argv;
+    };
+    // model.json records the adapter relative to the train stage folder.
+    expect(await argvFor({ base: '/cache/models/tiny', adapter: 'output' })).toEqual(expect.arrayContaining(['--model', '/cache/models/tiny', '--adapter', path.join(trainStage.dir, 'output')]));
+    // An older absolute record (a results folder copied from elsewhere) never reads the original's adapter.
+    expect(await argvFor({ base: '/cache/models/tiny', adapter: '/elsewhere/stages/train/x/output' })).toEqual(expect.arrayContaining(['--adapter', path.join(trainStage.dir, 'output')]));
   });
 
   it('fails before running when the trained model is missing', async () => {

@@ -27,8 +27,8 @@ describe('completion records', () => {
     expect(isDone(stage)).toBe(true);
     expect(existsSync(path.join(stage.dir, FAILURE_RECORD))).toBe(false);
     expect(rec.outputs).toEqual([
-      { path: 'metrics.json', bytes: 10, xxh3: oneShot('{"loss":1}') },
-      { path: 'output/ckpt/w.bin', bytes: 7, xxh3: oneShot('weights') },
+      { path: 'metrics.json', bytes: 10, mtimeMs: expect.any(Number), xxh3: oneShot('{"loss":1}') },
+      { path: 'output/ckpt/w.bin', bytes: 7, mtimeMs: expect.any(Number), xxh3: oneShot('weights') },
     ]);
     expect(rec.durationMs).toBe(2500);
     expect(rec.exitCode).toBe(0);

@@ -3,7 +3,8 @@
  * × 2 repeats × 2 tasks, and stage folders written the way the stages write them. One training
  * failed, one eval is pending and one result lacks a file, so missing cells can be tested.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildPlan } from '../../src/plan/build.js';
@@ -66,8 +67,17 @@ function write(file: string, value: unknown): void {
   writeFileSync(file, typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** A completion record listing the stage's files as the executor writes it (results check them before reading). */
 function done(stage: Stage): void {
-  write(path.join(stage.dir, 'ablate-stage.json'), { format: 1, id: stage.id, kind: stage.kind });
+  const outputs = readdirSync(stage.dir)
+    .filter((f) => !f.startsWith('ablate-'))
+    .sort()
+    .map((f) => {
+      const abs = path.join(stage.dir, f);
+      const st = statSync(abs);
+      return { path: f, bytes: st.size, sha256: createHash('sha256').update(readFileSync(abs)).digest('hex'), mtimeMs: st.mtimeMs };
+    });
+  write(path.join(stage.dir, 'ablate-stage.json'), { format: 1, id: stage.id, kind: stage.kind, outputs });
 }
 
 /** Outcomes: the first `solved` problems pass; repeat 2 shifts which ones, so repeats differ per problem. */

@@ -60,7 +60,7 @@ describe('collectResults', () => {
     }
   });
 
-  it('a done stage without its file is a missing cell, not a crash', async () => {
+  it('a done stage whose file is deleted or damaged is a missing cell flagged UNTRUSTED (never the edited value), not a crash', async () => {
     const f = await makeFixture();
     try {
       const run = f.plan.runs[0]!;
@@ -68,8 +68,8 @@ describe('collectResults', () => {
       rmSync(path.join(ev.dir, 'result.json'));
       writeFileSync(path.join(f.plan.stages.get(run.stages[1]!)!.dir, 'metrics.json'), '{broken');
       const row = collectResults(f.plan).rows[0]!;
-      expect(row.cells['humaneval.pass@1']).toMatchObject({ value: null, reason: 'no result.json' });
-      expect((row.cells['train.loss'] as { reason: string }).reason).toMatch(/^metrics\.json is not valid JSON/);
+      expect(row.cells['humaneval.pass@1']).toMatchObject({ value: null, reason: expect.stringMatching(/^UNTRUSTED: eval stage \w+: result\.json is missing; `ablate run` redoes it/) });
+      expect((row.cells['train.loss'] as { reason: string }).reason).toMatch(/^UNTRUSTED: train stage \w+: metrics\.json has 7 bytes, its completion record says \d+/);
     } finally {
       rmSync(f.dir, { recursive: true, force: true });
     }

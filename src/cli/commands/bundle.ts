@@ -4,7 +4,13 @@ import type { VerifyReport } from '../../bundle/verify.js';
 
 export function renderVerify(r: VerifyReport): string {
   const lines = r.arms.map((a) => `${a.status === 'match' ? 'ok     ' : a.status === 'differs' ? 'DIFFERS' : 'MISSING'} ${a.run}${a.reasons.length ? `\n          ${a.reasons.join('\n          ')}` : ''}`);
-  lines.push(r.ok ? `verified: every arm of ${r.experiment} re-materializes to the locked data (${r.datasets.checked} datasets)` : `verification FAILED: ${r.arms.filter((a) => a.status !== 'match').length} of ${r.arms.length} arms differ from the lock`);
+  for (const f of r.files ?? []) lines.push(`DAMAGED ${f}`);
+  const differ = r.arms.filter((a) => a.status !== 'match').length;
+  lines.push(
+    r.ok
+      ? `verified: every arm of ${r.experiment} re-materializes to the locked data (${r.datasets.checked} datasets), every bundled file matches its recorded hash`
+      : `verification FAILED: ${differ} of ${r.arms.length} arms differ from the lock${r.files?.length ? `; ${r.files.length} bundled file(s) do not match their recorded hashes` : ''}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -27,7 +27,11 @@ export function registerResults(program: Command): void {
   addStatsOptions(cmd).action(async (file: string, flags: ResultsFlags) => {
     const { loadResults } = await import('../../results/load.js');
     const { renderResults } = await import('../../results/table.js');
+    const { UNTRUSTED } = await import('../../results/collect.js');
     const view = loadResults(file, flags);
     process.stdout.write(renderResults(view, flags.format, flags.pivot !== undefined ? { pivot: flags.pivot } : {}));
+    // Values left out because their files are damaged or unreadable are said loudly, not only as "-".
+    const untrusted = new Set(view.arms.flatMap((a) => Object.values(a.cells).flatMap((c) => c.missing.map((m) => m.reason))).filter((r) => r.startsWith(UNTRUSTED)));
+    for (const r of untrusted) process.stderr.write(`WARNING: ${r.slice(UNTRUSTED.length).trim()}\n`);
   });
 }

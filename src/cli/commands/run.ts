@@ -23,6 +23,7 @@ interface RunFlags {
   results?: string;
   quiet?: boolean;
   json?: boolean;
+  check?: boolean;
   runners?: string;
   pollMs?: number;
 }
@@ -174,10 +175,12 @@ export function registerRun(program: Command): void {
     .option('--results <dir>', 'results root (default: execute.results, else results/)')
     .option('--quiet', 'plain line-by-line progress')
     .option('--json', 'write the event log as NDJSON on stdout')
+    .option('--check', 'before reusing a done stage, re-hash all its outputs (default: sizes, and a re-hash of files whose modification time changed)')
     .addOption(new Option('--runners <module>', 'module with stage runners (tests)').hideHelp())
     .addOption(new Option('--poll-ms <ms>', 'first SLURM poll interval').argParser(Number).hideHelp())
     .action(async (spec: string, flags: RunFlags) => {
       const r = parseFlags(spec, flags);
+      if (flags.check) (await import('../../exec/reuse.js')).setReuseCheckDepth('full');
       const { buildPlan } = await import('../../plan/build.js');
       const plan = await buildPlan(spec, flags.results ? { resultsRoot: flags.results } : {});
       if (!flags.dryRun && !flags.runners) await prepare(plan, r);

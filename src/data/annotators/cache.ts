@@ -9,9 +9,10 @@
  * ones; many small segments are merged into one once they pile up.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { hashId } from '../../util/hash.js';
+import { writeFileAtomicAsync } from '../../util/atomicFile.js';
 
 export const SEGMENT_FORMAT = 'ablate-annotations/1';
 /**
@@ -58,16 +59,6 @@ function bytesOf(rows: Rows): Uint8Array {
   return new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
 }
 
-async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}-${path.basename(file)}`);
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true }).catch(() => {});
-    throw err;
-  }
-}
 
 /** One annotator's cache folder, loaded into memory. */
 export class AnnotationStore {
@@ -161,8 +152,8 @@ export class AnnotationStore {
       bytes: bytes.byteLength,
       sha256: createHash('sha256').update(bytes).digest('hex'),
     };
-    await writeAtomic(path.join(this.dir, `${name}.bin`), bytes);
-    await writeAtomic(path.join(this.dir, `${name}.json`), JSON.stringify(meta));
+    await writeFileAtomicAsync(path.join(this.dir, `${name}.bin`), bytes);
+    await writeFileAtomicAsync(path.join(this.dir, `${name}.json`), JSON.stringify(meta));
     const seg = this.segments.push({ name, meta, data: typed }) - 1;
     ids.forEach((id, row) => this.index.set(id, { seg, row }));
     if (this.segments.length > this.maxSegments) await this.compact();

@@ -6,10 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { sha256 } from '../../util/hash.js';
+import { writeFileAtomicAsync } from '../../util/atomicFile.js';
 
 type DigestMemo = Record<string, string>;
 const memo = new Map<string, string>();
@@ -39,9 +40,7 @@ async function loadMemo(memoFile: string | undefined): Promise<void> {
 async function saveMemo(memoFile: string | undefined): Promise<void> {
   if (!memoFile) return;
   await mkdir(path.dirname(memoFile), { recursive: true });
-  const tmp = `${memoFile}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  await writeFile(tmp, JSON.stringify(Object.fromEntries(memo)));
-  await rename(tmp, memoFile);
+  await writeFileAtomicAsync(memoFile, JSON.stringify(Object.fromEntries(memo)));
 }
 
 /** sha256 over the folder's files (relative path + content digest each, sorted; dot-files skipped). */

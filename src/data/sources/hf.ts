@@ -1,10 +1,9 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { AblateError, EXIT } from '../../errors.js';
+import { writeFileAtomicAsync, writeStreamAtomic } from '../../util/atomicFile.js';
 
 /** Root of ablate's caches: `$ABLATE_CACHE`, else `~/.cache/ablate`. */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -109,12 +108,9 @@ async function download(url: string, target: string, ref: HfDatasetRef, dir: str
   const res = await get(url, ref, dir, opts);
   if (!res.body) throw offlineError(ref, url, dir, new Error('empty response'));
   await mkdir(path.dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}`;
   try {
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(tmp));
-    await rename(tmp, target);
+    await writeStreamAtomic(target, Readable.fromWeb(res.body as import('node:stream/web').ReadableStream));
   } catch (e) {
-    await rm(tmp, { force: true });
     throw offlineError(ref, url, dir, e);
   }
 }
@@ -193,9 +189,7 @@ export async function resolveHfFiles(ref: HfDatasetRef, opts: HfOptions = {}): P
       );
     }
     await mkdir(dir, { recursive: true });
-    const tmp = `${listing}.tmp-${process.pid}`;
-    await writeFile(tmp, `${JSON.stringify(files)}\n`);
-    await rename(tmp, listing);
+    await writeFileAtomicAsync(listing, `${JSON.stringify(files)}\n`);
   }
   const out: string[] = [];
   for (const f of files) out.push(await resolveHfFile({ ...ref, file: f }, opts));

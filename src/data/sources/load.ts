@@ -50,7 +50,7 @@ const MAX_EXAMPLES = 10;
 function where(file: string, loc: RecordLocation, field?: string): Omit<Diagnostic, 'message'> {
   // JSONL and CSV have lines; a JSON array or parquet file only has record indexes, given as a path.
   return loc.line !== undefined
-    ? { file, line: loc.line, col: 1, ...(field ? { path: field } : {}) }
+    ? { file, line: loc.line, col: loc.col ?? 1, ...(field ? { path: field } : {}) }
     : { file, line: 0, col: 0, path: `[${loc.index}]${field ? `.${field}` : ''}` };
 }
 

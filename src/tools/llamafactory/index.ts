@@ -19,5 +19,6 @@ export {
   type TrainConfigInputs,
 } from './config.js';
 export { ensureTinyModel, modelPathFor, TINY_LLAMA, tinyModelDir } from './model.js';
-export { listCheckpoints, parseTrainerLog, progressOf, readTrainMetrics, trainingCurve, type CurvePoint, type TrainerLogEntry } from './outputs.js';
+export { chooseResume, checkpointProblem, listCheckpoints } from './checkpoints.js';
+export { parseTrainerLog, progressOf, readTrainMetrics, trainingCurve, type CurvePoint, type TrainerLogEntry } from './outputs.js';
 export { METRICS_FILE, MODEL_FILE, prepareTraining, readDatasetName, readTrainedModel, runTrainStage, tailTrainerLog, TRAIN_LOG, trainStageCommand } from './stage.js';

@@ -4,12 +4,13 @@
  * cache, so the quickstart and the end-to-end tests train on a CPU with no hub access.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { AblateError } from '../../errors.js';
 import { sha256 } from '../../util/hash.js';
+import { writeFileAtomicAsync } from '../../util/atomicFile.js';
 import { cacheRoot, pythonBin, runnerScript } from '../pyenv.js';
 
 export const TINY_LLAMA = 'builtin:tiny-llama';
@@ -53,7 +54,7 @@ export async function ensureTinyModel(envPath: string, opts: { log?: (line: stri
       cancelSignal: opts.signal,
     });
     if (r.failed) throw new AblateError(`building ${TINY_LLAMA} failed (exit ${r.exitCode ?? r.signal}):\n${String(r.all ?? '').split('\n').slice(-30).join('\n')}`);
-    await writeFile(path.join(tmp, TINY_MARKER), `${String(r.stdout).trim().split('\n').pop() ?? '{}'}\n`);
+    await writeFileAtomicAsync(path.join(tmp, TINY_MARKER), `${String(r.stdout).trim().split('\n').pop() ?? '{}'}\n`);
     try {
       await rename(tmp, dir);
     } catch (err) {

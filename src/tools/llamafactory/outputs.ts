@@ -1,5 +1,4 @@
 /** Reading what LLaMA-Factory leaves in output_dir: trainer_log.jsonl, all_results.json, checkpoints. */
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { readJsonIfExists } from '../../exec/fsutil.js';
 
@@ -108,19 +107,4 @@ export function trainingCurve(entries: TrainerLogEntry[]): CurvePoint[] {
     });
   }
   return [...byStep.values()].sort((a, b) => a.step - b.step);
-}
-
-/** checkpoint-N folders in output_dir, by N ascending (LLaMA-Factory resumes from the last). */
-export function listCheckpoints(outputDir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(outputDir);
-  } catch {
-    return [];
-  }
-  return names
-    .map((n) => ({ n, step: /^checkpoint-(\d+)$/.exec(n)?.[1] }))
-    .filter((x): x is { n: string; step: string } => x.step !== undefined)
-    .sort((a, b) => Number(a.step) - Number(b.step))
-    .map((x) => path.join(outputDir, x.n));
 }

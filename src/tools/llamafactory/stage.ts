@@ -3,7 +3,7 @@
  * streams its output to train.log and its trainer_log.jsonl to the progress view, then writes
  * metrics.json (final metrics + training curve) and model.json (what evaluators load).
  */
-import { copyFileSync, existsSync, readFileSync, rmSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { AblateError } from '../../errors.js';
 import { runStageCommand } from '../../exec/command.js';
@@ -19,11 +19,15 @@ import { packageVersions } from '../toolsInfo.js';
 import { exportCommand, torchrunProblem, trainCommand, type TrainCommandOptions } from './command.js';
 import { buildMergeConfig, buildTrainConfig, deepspeedPreset, MERGE_CONFIG_FILE, mergeModelArgs, MERGED_SUBDIR, OUTPUT_SUBDIR, TRAIN_CONFIG_FILE, writeTrainConfig } from './config.js';
 import { ensureTinyModel, isBuiltinModel, isLocalModel, modelPathFor, TINY_LLAMA } from './model.js';
-import { listCheckpoints, parseTrainerLog, progressOf, readTrainMetrics, TRAINER_LOG, trainingCurve, type TrainerLogEntry } from './outputs.js';
+import { ALL_RESULTS, parseTrainerLog, progressOf, readTrainMetrics, TRAINER_LOG, trainingCurve, type TrainerLogEntry } from './outputs.js';
+import { chooseResume, finalModelProblem } from './checkpoints.js';
 
 export const TRAIN_LOG = 'train.log';
 export const METRICS_FILE = 'metrics.json';
-/** What evaluators load: {base, adapter?, merged?} (EvalModel), absolute paths. */
+/**
+ * What evaluators load: {base, adapter?, merged?} (EvalModel). `adapter` and `merged` are relative to
+ * the train stage folder, so a copied or moved results folder evaluates its own weights.
+ */
 export const MODEL_FILE = 'model.json';
 export const DEEPSPEED_FILE = 'deepspeed.json';
 /** Lines of the tool's log carried in a failure's message. */
@@ -79,7 +83,7 @@ export function prepareTraining(
     deepspeedConfig = path.join(workDir, DEEPSPEED_FILE);
     const preset = deepspeedPreset(train.deepspeed);
     if (preset) writeFileAtomic(deepspeedConfig, `${JSON.stringify(preset, null, 2)}\n`);
-    else copyFileSync(path.resolve(specDir, train.deepspeed), deepspeedConfig);
+    else writeFileAtomic(deepspeedConfig, readFileSync(path.resolve(specDir, train.deepspeed)));
   }
   const datasetName = opts.datasetName ?? readDatasetName(datasetDir);
   const config = buildTrainConfig({ train, modelPath, datasetDir, datasetName, outputDir, ...(deepspeedConfig ? { deepspeedConfig } : {}) });
@@ -156,20 +160,21 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
   }
   const tools = await toolVersions(envPath);
   const logFile = path.join(ctx.workDir, TRAIN_LOG);
-  const checkpoints = listCheckpoints(prepared.outputDir);
   // all_results.json is written once training has ended: a rerun after a later failure (the merge)
   // must not "resume" a finished training, which would overwrite its metrics with an empty run's.
+  // (`--force` moved the old outputs aside before this runs, so a forced stage really trains again.)
   const finished = readTrainMetrics(prepared.outputDir) !== undefined;
-  if (finished) {
-    ctx.log('training already finished (output/all_results.json exists): not training again');
+  const finalProblem = finished ? finalModelProblem(prepared.outputDir) : undefined;
+  let resumedFrom: string | null = null;
+  if (finished && !finalProblem) {
+    ctx.log(`training already finished (output/${ALL_RESULTS} exists, final model readable): not training again`);
     if (nodes) announceLaunch(stage.dir, attempt, false);
   } else {
-    if (checkpoints.length > 0) {
-      ctx.log(`resuming from ${path.basename(checkpoints.at(-1)!)} (overwrite_output_dir: false)`);
-    } else if (existsSync(prepared.outputDir)) {
-      // Nothing to resume: a leftover final model would make LLaMA-Factory refuse the folder.
-      rmSync(prepared.outputDir, { recursive: true, force: true });
+    if (finalProblem) {
+      ctx.log(`output/${ALL_RESULTS} exists but the final model is not usable (${finalProblem}): training again`);
+      rmSync(path.join(prepared.outputDir, ALL_RESULTS), { force: true });
     }
+    resumedFrom = prepareResume(prepared.outputDir, ctx);
     const tail = tailTrainerLog(path.join(prepared.outputDir, TRAINER_LOG), (entry) => ctx.progress(progressOf(entry)));
     if (nodes) announceLaunch(stage.dir, attempt);
     try {
@@ -183,7 +188,7 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
   if (!metrics) throw new AblateError(`llamafactory-cli train finished without ${path.join(prepared.outputDir, 'all_results.json')}; log: ${logFile}\n${tailOfFile(logFile, FAILURE_TAIL_LINES)}`);
   const logText = existsSync(path.join(prepared.outputDir, TRAINER_LOG)) ? readFileSync(path.join(prepared.outputDir, TRAINER_LOG), 'utf8') : '';
   const curve = trainingCurve(parseTrainerLog(logText));
-  writeFileAtomic(path.join(ctx.workDir, METRICS_FILE), `${JSON.stringify({ tool: 'llamafactory', version: tools.llamafactory ?? null, train: metrics, curve, resumed_from: !finished && checkpoints.length ? path.basename(checkpoints.at(-1)!) : null }, null, 2)}\n`);
+  writeFileAtomic(path.join(ctx.workDir, METRICS_FILE), `${JSON.stringify({ tool: 'llamafactory', version: tools.llamafactory ?? null, train: metrics, curve, resumed_from: resumedFrom }, null, 2)}\n`);
 
   const finetuning = train.finetuning ?? 'lora';
   const model: EvalModel = { base: prepared.modelPath };
@@ -199,7 +204,7 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
   } else {
     model.merged = prepared.outputDir;
   }
-  writeFileAtomic(path.join(ctx.workDir, MODEL_FILE), `${JSON.stringify(model, null, 2)}\n`);
+  writeFileAtomic(path.join(ctx.workDir, MODEL_FILE), `${JSON.stringify(relativeModel(model, ctx.workDir), null, 2)}\n`);
   ctx.progress({ percent: 100, message: `train_loss ${metrics.train_loss?.toFixed(4) ?? '?'}` });
   return {
     tools,
@@ -209,6 +214,37 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
       steps: curve.at(-1)?.step ?? null,
     },
   };
+}
+
+/** Where incomplete checkpoints go (internal to the stage folder, never an output); the latest set only. */
+export const INCOMPLETE_DIR = 'ablate-incomplete-checkpoints';
+
+/**
+ * Leaves output_dir so that LLaMA-Factory's own choice (the highest checkpoint-N) is a complete
+ * checkpoint, or so that it starts over: newer incomplete checkpoints move aside, and without any
+ * complete one the folder goes. Says which in the stage log; returns the checkpoint resumed from.
+ */
+export function prepareResume(outputDir: string, ctx: Pick<StageRunContext, 'log' | 'workDir'>): string | null {
+  const choice = chooseResume(outputDir);
+  if (choice.incomplete.length) {
+    const aside = path.join(ctx.workDir, INCOMPLETE_DIR);
+    rmSync(aside, { recursive: true, force: true });
+    mkdirSync(aside, { recursive: true });
+    for (const c of choice.incomplete) {
+      renameSync(c.dir, path.join(aside, path.basename(c.dir)));
+      ctx.log(`${path.basename(c.dir)} is incomplete (${c.problem}): moved to ${aside}`);
+    }
+  }
+  if (choice.resume) {
+    ctx.log(`resuming from ${path.basename(choice.resume)} (complete; overwrite_output_dir: false)`);
+    return path.basename(choice.resume);
+  }
+  if (existsSync(outputDir)) {
+    // Nothing to resume: a leftover final model would make LLaMA-Factory refuse the folder.
+    ctx.log(`starting over: ${choice.incomplete.length ? 'no complete checkpoint' : 'no checkpoint'} in ${outputDir}`);
+    rmSync(outputDir, { recursive: true, force: true });
+  }
+  return null;
 }
 
 /** A user's env (ABLATE_PYTHON_ENV) may lack LLaMA-Factory: say how to install it instead of failing to spawn. */
@@ -222,11 +258,27 @@ export function assertLlamaFactoryInstalled(envPath: string): void {
   );
 }
 
+/** model.json's form: the weights folders as POSIX paths relative to the train stage folder. */
+export function relativeModel(model: EvalModel, trainStageDir: string): EvalModel {
+  const rel = (p: string): string => path.relative(trainStageDir, p).split(path.sep).join('/');
+  return { ...model, ...(model.adapter ? { adapter: rel(model.adapter) } : {}), ...(model.merged ? { merged: rel(model.merged) } : {}) };
+}
+
+/**
+ * model.json read back with absolute paths inside `trainStageDir`, wherever the results folder now is.
+ * An older record with absolute paths is rebased onto this folder (its own output/ or merged/), never
+ * followed to the folder it was copied from.
+ */
+export function resolveTrainedModel(model: EvalModel, trainStageDir: string): EvalModel {
+  const abs = (p: string): string => (path.isAbsolute(p) ? path.join(trainStageDir, path.basename(p)) : path.resolve(trainStageDir, p));
+  return { ...model, ...(model.adapter ? { adapter: abs(model.adapter) } : {}), ...(model.merged ? { merged: abs(model.merged) } : {}) };
+}
+
 /** The model a finished train stage left, for evaluators. */
 export function readTrainedModel(trainStageDir: string): EvalModel {
   const file = path.join(trainStageDir, MODEL_FILE);
   if (!existsSync(file)) throw new AblateError(`${file} is missing: the train stage has not finished`);
-  return JSON.parse(readFileSync(file, 'utf8')) as EvalModel;
+  return resolveTrainedModel(JSON.parse(readFileSync(file, 'utf8')) as EvalModel, trainStageDir);
 }
 
 async function toolVersions(envPath: string): Promise<Record<string, string>> {
