@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchDiversity } from './diversity.js';
-import { benchExec, benchExecCli } from './exec.js';
+import { benchExec, benchExecCli, benchStartup } from './exec.js';
 import { benchHash } from './hash.js';
 import { benchSlurmLatency } from './slurm.js';
 import { benchMaterialize } from './materialize.js';
@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<BenchRow[]>> = {
   diversity: () => benchDiversity(),
   exec: benchExec,
   'exec-cli': benchExecCli,
+  startup: benchStartup,
   hash: benchHash,
   slurm: benchSlurmLatency,
 };

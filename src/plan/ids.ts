@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ExperimentSpec, Source } from '../spec/types.generated.js';
 import { isLocalPath } from '../spec/rules.js';
 import { hashId } from '../util/hash.js';
-import { dataIsRandom, sourcesUsedBy } from '../data/inputs.js';
+import { dataIsRandom, neighbourSearchOf, sourcesUsedBy } from '../data/inputs.js';
 
 /** How a local file enters a stage id: by content, never by where it sits on this machine. */
 export type ContentOf = (absFile: string) => string;
@@ -56,7 +56,8 @@ function portable(sources: Record<string, ResolvedSource>): Record<string, unkno
 
 /** The seed enters only when it can change the output, so repeats of a deterministic arm share one dataset. */
 export function materializeId(inputs: MaterializeIdInputs): string {
-  return hashId('materialize', { ...inputs, sources: portable(inputs.sources), seed: dataIsRandom(inputs.data) ? inputs.seed : null });
+  const search = neighbourSearchOf(inputs.data);
+  return hashId('materialize', { ...inputs, sources: portable(inputs.sources), seed: dataIsRandom(inputs.data) ? inputs.seed : null, ...(search ? { search } : {}) });
 }
 
 /** Content hashes of the local benchmark files a data config decontaminates against. */

@@ -293,6 +293,10 @@ export interface Filter {
      * greedy: keep a record only if its cosine similarity to every kept one is at most this.
      */
     threshold?: number;
+    /**
+     * greedy: find each record's nearest kept record on an HNSW index (USearch, M 16, efConstruction 100, efSearch 64) instead of exactly. Faster on very large sets, but near-duplicates the index misses get in, so the kept set depends on index parameters; the data card then reports the index's recall@1 against exact search on a sample. Without it the selection is DEITA's exact rule (cosine in float64). knn-density always uses the index and reports its recall@k the same way.
+     */
+    approximate?: boolean;
   };
   /**
    * Mix records of other sources into the code data: `mix` maps a source name to its share of the final subset.

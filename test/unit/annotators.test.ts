@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AnnotationStore, cachedRows } from '../../src/data/annotators/cache.js';
 import { expectedScore, xcoderPrompt, completionsUrl } from '../../src/data/annotators/endpoint.js';
 import { fillPrompt, SCORER_PRESETS } from '../../src/data/annotators/scorerPresets.js';
-import { greedySelect, knnDensity, meanSimilarityDiversity, meanSimilarityDiversityBruteForce } from '../../src/data/annotators/diversity.js';
+import { knnDensity, meanSimilarityDiversity, meanSimilarityDiversityBruteForce } from '../../src/data/annotators/diversity.js';
+import { greedySelect } from '../../src/data/annotators/greedy.js';
+import type { NeighbourSearch } from '../../src/data/annotators/vectorIndex.js';
 import { classifyByKeywords } from '../../src/data/annotators/taskType.js';
 import { parseNpy } from '../../src/data/annotators/npy.js';
 import {
@@ -260,7 +262,7 @@ describe('diversity math', () => {
     expect(fast[0]!).toBeLessThan(fast[1500]!); // clustered rows are less diverse
   });
 
-  test('knn-density matches brute-force kNN and ranks an outlier highest', () => {
+  test('knn-density matches brute-force kNN and ranks an outlier highest', async () => {
     const n = 300;
     const d = 8;
     const v = randomVectors(n, d, 2);
@@ -268,7 +270,10 @@ describe('diversity math', () => {
     for (let k = 0; k < d; k++) v[(n - 1) * d + k] = k === 0 ? -5 : 0;
     const k = 5;
     // HNSW is approximate; with ef = n the search is exhaustive, so it must equal brute force.
-    const scores = knnDensity(v, n, d, k, { efSearch: n });
+    let search: NeighbourSearch | undefined;
+    const scores = await knnDensity(v, n, d, k, { efSearch: n, onSearch: (s) => (search = s) });
+    // The data card's recall: an exhaustive search finds every exact neighbour.
+    expect(search).toMatchObject({ kind: 'hnsw', k, efSearch: n, recall: 1 });
     const unit = (i: number) => {
       const r = Array.from(v.subarray(i * d, (i + 1) * d));
       const norm = Math.hypot(...r);
@@ -286,19 +291,15 @@ describe('diversity math', () => {
     expect(argmax).toBe(n - 1);
   });
 
-  test('greedy selection keeps exactly what the brute-force greedy keeps', () => {
-    const n = 400;
-    const d = 6;
-    const v = randomVectors(n, d, 3);
-    const order = Float64Array.from({ length: n }, (_, i) => (i * 7919) % n);
-    const threshold = 0.6;
-    const kept = greedySelect(v, n, d, threshold, order);
+  /** The float64 greedy rule, written plainly: what the exact selection must equal. */
+  function bruteGreedy(v: Float32Array, n: number, d: number, threshold: number, order?: ArrayLike<number>): Float64Array {
     const unit = (i: number) => {
       const r = Array.from(v.subarray(i * d, (i + 1) * d));
       const norm = Math.hypot(...r);
-      return r.map((x) => x / norm);
+      return r.map((x) => (norm ? x / norm : 0));
     };
-    const seq = Array.from({ length: n }, (_, i) => i).sort((a, b) => order[b]! - order[a]! || a - b);
+    const seq = Array.from({ length: n }, (_, i) => i);
+    if (order) seq.sort((a, b) => order[b]! - order[a]! || a - b);
     const expected = new Float64Array(n);
     const keptIdx: number[] = [];
     for (const i of seq) {
@@ -308,9 +309,67 @@ describe('diversity math', () => {
         expected[i] = 1;
       }
     }
+    return expected;
+  }
+
+  test('greedy selection keeps exactly what the brute-force greedy keeps (across blocks of the matrix product)', async () => {
+    const n = 2500; // more than one block of 1024 offered records
+    const d = 6;
+    const v = randomVectors(n, d, 3);
+    const order = Float64Array.from({ length: n }, (_, i) => (i * 7919) % n);
+    const threshold = 0.6;
+    let search: NeighbourSearch | undefined;
+    const kept = await greedySelect(v, n, d, threshold, order, { onSearch: (s) => (search = s) });
+    const expected = bruteGreedy(v, n, d, threshold, order);
     expect(Array.from(kept)).toEqual(Array.from(expected));
-    expect(keptIdx.length).toBeGreaterThan(5);
-    expect(keptIdx.length).toBeLessThan(n);
+    const count = expected.reduce((s, x) => s + x, 0);
+    expect(count).toBeGreaterThan(5);
+    expect(count).toBeLessThan(n);
+    expect(search).toEqual({ kind: 'exact' });
+  });
+
+  test('greedy selection decides similarities a float32 product cannot tell from the threshold in float64', async () => {
+    // Pairs whose cosine is the threshold ± 1e-9: float32 rounds both sides to the same value.
+    const d = 2;
+    const threshold = 0.5;
+    const angles = [0];
+    for (const delta of [1e-9, -1e-9, 3e-9, -3e-9]) angles.push(Math.acos(threshold + delta));
+    const n = angles.length;
+    const v = new Float32Array(n * d);
+    // Float64 inputs are rounded to float32 here, so the brute force is computed on the same float32 rows.
+    angles.forEach((a, i) => {
+      v[i * d] = Math.cos(a);
+      v[i * d + 1] = Math.sin(a);
+    });
+    const order = Float64Array.from({ length: n }, (_, i) => n - i); // record 0 first
+    const kept = await greedySelect(v, n, d, threshold, order);
+    expect(Array.from(kept)).toEqual(Array.from(bruteGreedy(v, n, d, threshold, order)));
+  });
+
+  test('greedy selection honours limit, keeps zero vectors (similarity 0) and an empty input', async () => {
+    const d = 3;
+    const v = new Float32Array([1, 0, 0, 1, 0.01, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(Array.from(await greedySelect(v, 5, d, 0.9))).toEqual([1, 0, 1, 1, 1]);
+    expect(Array.from(await greedySelect(v, 5, d, 0.9, undefined, { limit: 2 }))).toEqual([1, 0, 1, 0, 0]);
+    expect(Array.from(await greedySelect(new Float32Array(0), 0, d, 0.9))).toEqual([]);
+    await expect(greedySelect(v, 5, d, 0.9, [1, 2])).rejects.toThrow(/2 order scores for 5 records/);
+  });
+
+  test('approximate greedy selection runs on the index and reports its recall against exact search', async () => {
+    const n = 600;
+    const d = 16;
+    const v = randomVectors(n, d, 5);
+    let search: NeighbourSearch | undefined;
+    const kept = await greedySelect(v, n, d, 0.5, undefined, { approximate: true, onSearch: (s) => (search = s) });
+    expect(search?.kind).toBe('hnsw');
+    if (search?.kind !== 'hnsw') return;
+    expect(search.sample).toBeGreaterThan(0);
+    expect(search.recall).toBeGreaterThan(0.5);
+    expect(search.recall).toBeLessThanOrEqual(1);
+    // On this small set the index is near exact, so the kept sets are close but computed independently.
+    const exact = await greedySelect(v, n, d, 0.5);
+    const diff = Array.from(kept).filter((x, i) => x !== exact[i]).length;
+    expect(diff).toBeLessThan(n * 0.1);
   });
 });
 
@@ -385,8 +444,8 @@ describe('file embeddings', () => {
 describe('bench and runners', () => {
   test('benchDiversity returns rows of numbers (small sizes)', async () => {
     const { benchDiversity } = await import('../../src/bench/diversity.js');
-    const rows = await benchDiversity({ meanSimilarity: { n: 2000, d: 32 }, knn: { n: 500, d: 16, k: 5 } });
-    expect(rows.map((r) => r.unit)).toEqual(['s', 'records/s', 's', 's', 'queries/s', 's', 'records']);
+    const rows = await benchDiversity({ meanSimilarity: { n: 2000, d: 32 }, knn: { n: 500, d: 16, k: 5 }, peers: false });
+    expect(rows.map((r) => r.unit)).toEqual(['s', 'records/s', 's', 's', 'records']);
     for (const r of rows) expect(Number.isFinite(r.value)).toBe(true);
   });
 

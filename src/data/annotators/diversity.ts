@@ -5,9 +5,8 @@
  * with an exact N×N search (O(N²) time, N²·12 bytes). The same number is exact in O(N·d): with unit
  * vectors x_i and S = Σ_j x_j,  mean_{j≠i} cos(x_i, x_j) = (x_i·S − x_i·x_i)/(N − 1) = (x_i·S − 1)/(N − 1).
  */
-import hnswlib from 'hnswlib-node';
-
-const { HierarchicalNSW } = hnswlib;
+import { CosineBlocks } from './gemm.js';
+import { buildUnitIndex, INDEX_DEFAULTS, RECALL_SAMPLE, sampleRows, unitRows, USEARCH_VERSION, type IndexOptions, type NeighbourSearch } from './vectorIndex.js';
 
 /** 1 / ‖row‖ per row (0 for a zero row, which then has similarity 0 to everything). */
 export function inverseNorms(vectors: Float32Array, n: number, d: number): Float64Array {
@@ -70,94 +69,83 @@ export function meanSimilarityDiversityBruteForce(vectors: Float32Array, n: numb
   return out;
 }
 
-function row(vectors: Float32Array, i: number, d: number): number[] {
-  return Array.from(vectors.subarray(i * d, (i + 1) * d));
-}
-
-export interface HnswOptions {
-  /** Graph degree. */
-  m?: number;
-  efConstruction?: number;
-  /** Search breadth; raised to at least k. */
-  efSearch?: number;
-  /** Fixed, so index construction (and thus the scores) is reproducible. */
-  seed?: number;
-}
-
-const HNSW_DEFAULTS = { m: 16, efConstruction: 100, efSearch: 64, seed: 42 } as const;
-
-export type Index = InstanceType<typeof HierarchicalNSW>;
-
-export function buildCosineIndex(vectors: Float32Array, n: number, d: number, opts: HnswOptions = {}): Index {
-  const index = new HierarchicalNSW('cosine', d);
-  index.initIndex(Math.max(1, n), opts.m ?? HNSW_DEFAULTS.m, opts.efConstruction ?? HNSW_DEFAULTS.efConstruction, opts.seed ?? HNSW_DEFAULTS.seed);
-  for (let i = 0; i < n; i++) index.addPoint(row(vectors, i, d), i);
-  return index;
+export interface KnnOptions extends IndexOptions {
+  /** Receives the index parameters and its recall@k against exact search on a sample. */
+  onSearch?(search: NeighbourSearch): void;
 }
 
 /**
  * kNN local density score: mean cosine distance (1 − cos) from each record to its k nearest other
- * records, on an HNSW index (approximate neighbours, deterministic for a fixed seed and order).
- * Higher = sparser neighbourhood = more diverse. k is capped at n − 1.
+ * records, on an HNSW index (vectorIndex.ts: approximate neighbours, reproducible for a fixed
+ * order). Higher = sparser neighbourhood = more diverse. k is capped at n − 1.
  */
-export function knnDensity(vectors: Float32Array, n: number, d: number, k: number, opts: HnswOptions = {}): Float64Array {
-  if (Math.min(k, n - 1) < 1) return new Float64Array(n);
-  return knnDensityOnIndex(buildCosineIndex(vectors, n, d, opts), vectors, n, d, k, opts.efSearch);
-}
-
-/** knnDensity's query half, on an index holding exactly rows 0..n−1 of `vectors` under their row numbers. */
-export function knnDensityOnIndex(index: Index, vectors: Float32Array, n: number, d: number, k: number, efSearch?: number): Float64Array {
+export async function knnDensity(vectors: Float32Array, n: number, d: number, k: number, opts: KnnOptions = {}): Promise<Float64Array> {
   const out = new Float64Array(n);
   const kk = Math.min(k, n - 1);
   if (kk < 1) return out;
-  index.setEf(Math.max(efSearch ?? HNSW_DEFAULTS.efSearch, kk + 1));
+  const inv = inverseNorms(vectors, n, d);
+  const units = unitRows(vectors, n, d, inv);
+  const index = await buildUnitIndex(d, { ...opts, efSearch: Math.max(opts.efSearch ?? INDEX_DEFAULTS.efSearch, kk + 1) });
+  index.addRows(0, units);
+  // One extra: the record itself (distance 0) comes back too, unless a duplicate displaces it.
+  const found = index.knn(units, kk + 1);
+  const width = kk + 1;
   for (let i = 0; i < n; i++) {
-    // Ask for one extra: the record itself (distance 0) comes back too, unless a duplicate displaces it.
-    const res = index.searchKnn(row(vectors, i, d), kk + 1);
+    const got = Number(found.counts[i]);
     let total = 0;
     let taken = 0;
     let selfSkipped = false;
-    for (let r = 0; r < res.neighbors.length && taken < kk; r++) {
-      if (!selfSkipped && res.neighbors[r] === i) {
+    for (let r = 0; r < got && taken < kk; r++) {
+      if (!selfSkipped && Number(found.keys[i * width + r]) === i) {
         selfSkipped = true;
         continue;
       }
-      total += res.distances[r]!;
+      total += found.distances[i * width + r]!;
       taken++;
     }
     out[i] = taken ? total / taken : 0;
   }
+  if (opts.onSearch) opts.onSearch(await knnRecall(found, width, units, n, d, kk, index.opts));
   return out;
 }
 
 /**
- * DEITA's greedy selection: offer records in descending `order` (ties: lower index first; record
- * order when `order` is absent) and keep one only if its cosine similarity to its nearest already-kept
- * record is ≤ threshold. The nearest kept record is found on an HNSW index of the kept ones.
- * Returns 1 for kept records, 0 for the others. `limit` stops after that many are kept.
+ * Recall@k of the index's neighbours against exact search on an evenly spread sample of records:
+ * the share of the exact k nearest others that the index found (a neighbour tied in similarity
+ * with the exact k-th counts as found).
  */
-export function greedySelect(vectors: Float32Array, n: number, d: number, threshold: number, order?: ArrayLike<number>, limit = Infinity, opts: HnswOptions = {}): Float64Array {
-  const kept = new Float64Array(n);
-  const sequence = Array.from({ length: n }, (_, i) => i);
-  if (order) {
-    if (order.length !== n) throw new Error(`greedy selection: ${order.length} order scores for ${n} records`);
-    sequence.sort((a, b) => order[b]! - order[a]! || a - b);
+async function knnRecall(
+  found: { keys: BigUint64Array; distances: Float32Array; counts: BigUint64Array },
+  width: number,
+  units: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  params: { m: number; efConstruction: number; efSearch: number },
+): Promise<NeighbourSearch> {
+  const sample = sampleRows(n, RECALL_SAMPLE);
+  const q = new Float32Array(sample.length * d);
+  sample.forEach((i, r) => q.set(units.subarray(i * d, (i + 1) * d), r * d));
+  const gemm = await CosineBlocks.create();
+  let sims: Float32Array;
+  try {
+    sims = await gemm.products(q, sample.length, units, n, d);
+  } finally {
+    await gemm.release();
   }
-  const index = new HierarchicalNSW('cosine', d);
-  index.initIndex(Math.max(1, n), opts.m ?? HNSW_DEFAULTS.m, opts.efConstruction ?? HNSW_DEFAULTS.efConstruction, opts.seed ?? HNSW_DEFAULTS.seed);
-  index.setEf(opts.efSearch ?? HNSW_DEFAULTS.efSearch);
-  let count = 0;
-  for (const i of sequence) {
-    if (count >= limit) break;
-    const v = row(vectors, i, d);
-    if (count > 0) {
-      const res = index.searchKnn(v, 1);
-      const similarity = 1 - res.distances[0]!;
-      if (similarity > threshold) continue;
+  let hits = 0;
+  const row = new Float32Array(n - 1);
+  sample.forEach((i, r) => {
+    let t = 0;
+    for (let j = 0; j < n; j++) if (j !== i) row[t++] = sims[r * n + j]!;
+    // The exact k-th largest similarity to another record.
+    const kth = row.slice().sort().reverse()[k - 1]!;
+    let got = 0;
+    for (let c = 0; c < Number(found.counts[i]) && got < k; c++) {
+      if (Number(found.keys[i * width + c]) === i) continue;
+      got++;
+      if (1 - found.distances[i * width + c]! >= kth - 1e-6) hits++;
     }
-    index.addPoint(v, i);
-    kept[i] = 1;
-    count++;
-  }
-  return kept;
+  });
+  return { kind: 'hnsw', library: `usearch ${USEARCH_VERSION}`, ...params, k, recall: Math.round((hits / (sample.length * k)) * 1e4) / 1e4, sample: sample.length };
 }

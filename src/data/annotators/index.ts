@@ -33,7 +33,9 @@ export { heuristicComplexity, heuristicFeatures } from './heuristic.js';
 export { combineComplexity, minMax, complexityAnnotatorHash } from './complexity.js';
 export { embedRecords, embeddingAnnotatorHash, recordText } from './embedding.js';
 export { SEED_B_10, resolveCategories } from './categories.js';
-export { meanSimilarityDiversity, knnDensity, greedySelect } from './diversity.js';
+export { meanSimilarityDiversity, knnDensity } from './diversity.js';
+export { greedySelect } from './greedy.js';
+export type { NeighbourSearch } from './vectorIndex.js';
 
 /**
  * One complexity score per record, aligned with `records` (higher = more complex).

@@ -2,6 +2,7 @@
  * Shapes the annotators work on. Configs are the schema's own types (src/spec/types.generated.ts);
  * defaults are applied by validation or here, so a hand-built config works too.
  */
+import type { NeighbourSearch } from './vectorIndex.js';
 import type { ComplexityAnnotator, EmbeddingAnnotator, Filter, TaskTypeAnnotator } from '../../spec/types.generated.js';
 
 /** The fields of a canonical record the annotators read (structurally a `CanonicalRecord`). */
@@ -44,6 +45,8 @@ export type DiversityFilterConfig = Partial<NonNullable<Filter['diversity']>> & 
    * Without it records are offered in their given order.
    */
   order?: ArrayLike<number>;
+  /** knn-density and greedy: receives how neighbours were searched (exact, or the index and its measured recall), for the data card. */
+  onSearch?(search: NeighbourSearch): void;
 };
 
 /** Task types of the records: the category per record (aligned) and the group of every category. */

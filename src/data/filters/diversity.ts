@@ -1,4 +1,5 @@
 import { AblateError, EXIT } from '../../errors.js';
+import type { NeighbourSearch } from '../annotators/vectorIndex.js';
 import type { Filter } from '../../spec/types.generated.js';
 import { binIndex, indicesOfBin, percentileBins, quantileBins, summarizeBins, type BinSummary } from './bins.js';
 
@@ -13,6 +14,8 @@ export interface DiversityReport {
   keep: number | 'selected' | 'rejected';
   binSummaries?: BinSummary[];
   selected?: number;
+  /** knn-density and greedy: exact search, or the index's parameters and its recall on a sample. */
+  search?: NeighbourSearch;
 }
 
 /**
