@@ -79,7 +79,7 @@ def score_sample(task, view, sample, reference, scratch):
     """
     task.get_dataset = lambda: view
     previous = tempfile.tempdir
-    tempfile.tempdir = tempfile.mkdtemp(prefix="sample-", dir=scratch)
+    tempfile.tempdir = tempfile.mkdtemp(prefix="s-", dir=scratch)
     try:
         return sample_passed(task.process_results([[sample]], [reference]))
     finally:
@@ -118,7 +118,8 @@ def main(argv=None):
 
     problems = []
     n_samples = max((len(g) for g in generations), default=0)
-    scratch = tempfile.mkdtemp(prefix="ablate-score-")
+    # Short names: the harness's multiprocessing puts a Unix socket (at most 107 bytes of path) below this.
+    scratch = tempfile.mkdtemp(prefix="as-")
     try:
         for offset, samples in enumerate(generations):
             index = args.limit_start + offset

@@ -17,6 +17,18 @@ export interface StageRunContext {
   depDir(stageId: string): string;
   /** Dry run: write configuration files and report commands, run nothing. */
   dryRun: boolean;
+  /** Experiment tracking for a tool that reports by itself (LLaMA-Factory's report_to); set by src/track/. */
+  tracking?: ToolTracking;
+}
+
+/** How a training reports into the tracker run of its ablate run (src/track/session.ts decides). */
+export interface ToolTracking {
+  /** LLaMA-Factory / transformers `report_to` names: mlflow, wandb. */
+  reportTo: string[];
+  /** The tracker run's name (`run_name`). */
+  runName: string;
+  /** Variables the trackers' callbacks read (MLFLOW_RUN_ID, WANDB_RUN_ID, ...). */
+  env: Record<string, string>;
 }
 
 export interface StageProgress {

@@ -11,6 +11,7 @@ import type { ComplexityAnnotatorConfig, EmbeddingAnnotatorConfig, TaskTypeAnnot
 import { cacheRoot, hfCacheDir } from '../data/sources/hf.js';
 import { readJsonIfExists } from '../exec/fsutil.js';
 import type { ResolvedSource } from '../plan/ids.js';
+import { evalCloneDir } from '../plan/build.js';
 import type { Plan, Stage } from '../plan/types.js';
 import { isLocalPath } from '../spec/rules.js';
 import type { Data, Eval, Train } from '../spec/types.generated.js';
@@ -115,12 +116,9 @@ export function planArtifacts(plan: Plan, opts: ArtifactOptions = {}): Artifact[
       if (tool === 'evalplus' && !problems && EVALPLUS_RELEASES[task]) add(stage, evalplusArtifact(task, ev, env));
       if (tool === 'livecodebench') {
         const release = String((ev.args as Record<string, unknown> | undefined)?.release_version ?? 'release_latest');
-        add(stage, toolDataArtifact('livecodebench', `problems ${release}`, release, env.ABLATE_LIVECODEBENCH ? path.resolve(env.ABLATE_LIVECODEBENCH) : undefined, env));
+        add(stage, toolDataArtifact('livecodebench', `problems ${release}`, release, evalCloneDir(ev, plan.specDir, env), env));
       }
-      if (tool === 'bigcode') {
-        const harness = ev.harness ? path.resolve(plan.specDir, ev.harness) : env.ABLATE_BIGCODE_HARNESS ? path.resolve(env.ABLATE_BIGCODE_HARNESS) : undefined;
-        add(stage, toolDataArtifact('bigcode', `datasets of task ${task}`, task, harness, env));
-      }
+      if (tool === 'bigcode') add(stage, toolDataArtifact('bigcode', `datasets of task ${task}`, task, evalCloneDir(ev, plan.specDir, env), env));
     }
   }
   if (needsPython && opts.pythonEnv) {

@@ -5,6 +5,7 @@ import type { Rule } from '../spec/rules.js';
 import { fileSha256Sync } from '../util/fileHash.js';
 import { benchmarkHashes, evalId, materializeId, resolveSources, runId, trainId, type CommitOf, type ContentOf } from './ids.js';
 import { datasetCommit } from '../fetch/locations.js';
+import { cloneProvenance, cloneVersion } from '../util/cloneProvenance.js';
 import { COMPLETION_RECORD, type Plan, type Run, type Stage } from './types.js';
 
 export interface PlanOptions {
@@ -16,6 +17,23 @@ export interface PlanOptions {
   contentOf?: ContentOf;
   /** Fetched commits of Hugging Face dataset revisions; default: ablate's fetch records in the cache. */
   commitOf?: CommitOf;
+  /** `git:<commit>[+dirty:<hash>]` of a tool clone folder, undefined when it is not a git checkout; default: asks git. */
+  cloneVersionOf?: (dir: string) => string | undefined;
+  /** Environment (ABLATE_BIGCODE_HARNESS, ABLATE_LIVECODEBENCH); default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The clone an eval section runs from, when the tool is run from one (the harness, LiveCodeBench). */
+export function evalCloneDir(ev: { tool?: string; harness?: string }, specDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const tool = ev.tool ?? 'bigcode';
+  if (tool === 'bigcode') return ev.harness ? path.resolve(specDir, ev.harness) : env.ABLATE_BIGCODE_HARNESS ? path.resolve(env.ABLATE_BIGCODE_HARNESS) : undefined;
+  if (tool === 'livecodebench') return ev.harness ? path.resolve(specDir, ev.harness) : env.ABLATE_LIVECODEBENCH ? path.resolve(env.ABLATE_LIVECODEBENCH) : undefined;
+  return undefined;
+}
+
+function defaultCloneVersion(dir: string): string | undefined {
+  const p = cloneProvenance(dir);
+  return p.commit ? cloneVersion(p) : undefined;
 }
 
 export function stageDir(resultsRoot: string, kind: string, id: string): string {
@@ -60,8 +78,10 @@ export function planFromValidated(v: ValidatedSpec, opts: PlanOptions = {}): Pla
         const problems = cfg.eval.problems ? path.resolve(specDir, cfg.eval.problems) : undefined;
         const problemsSha = problems ? contentOf(problems) : undefined;
         const { resources: evalResources, ...evalCfg } = cfg.eval;
+        const clone = evalCloneDir(evalCfg, specDir, opts.env);
+        const toolClone = clone ? (opts.cloneVersionOf ?? defaultCloneVersion)(clone) : undefined;
         for (const task of evalCfg.tasks) {
-          const ev = add({ kind: 'eval', task, deps: [tr.id], inputs: { train: tr.id, task, eval: evalCfg, problems, problemsSha256: problemsSha ?? null }, gpus: evalCfg.gpus ?? 1, ...(evalResources ? { resources: evalResources } : {}), ...withId('eval', evalId(tr.id, task, evalCfg, problemsSha), resultsRoot) }, id);
+          const ev = add({ kind: 'eval', task, deps: [tr.id], inputs: { train: tr.id, task, eval: evalCfg, problems, problemsSha256: problemsSha ?? null, ...(toolClone ? { toolClone } : {}) }, gpus: evalCfg.gpus ?? 1, ...(evalResources ? { resources: evalResources } : {}), ...withId('eval', evalId(tr.id, task, evalCfg, problemsSha, toolClone), resultsRoot) }, id);
           ids.push(ev.id);
         }
       }

@@ -12,7 +12,7 @@ export interface PlanJson {
     axes: Record<string, unknown>;
     repeat: number;
     seed: number;
-    stages: Array<{ kind: StageKind; id: string; status: StageStatus; dir: string; task?: string; command?: StageCommand }>;
+    stages: Array<{ kind: StageKind; id: string; status: StageStatus; dir: string; task?: string; /** The evaluator clone's provenance (`git:<commit>[+dirty:<hash>]`), part of the id. */ toolClone?: string; command?: StageCommand }>;
   }>;
   unique: Record<StageKind, number>;
 }
@@ -32,7 +32,7 @@ export function describePlan(plan: Plan, statusOf: (id: string) => StageStatus =
       seed: r.samplingSeed,
       stages: r.stages.map((id) => {
         const s = plan.stages.get(id)!;
-        return { kind: s.kind, id: s.id, status: statusOf(id), dir: s.dir, ...(s.task ? { task: s.task } : {}), ...(s.command ? { command: s.command } : {}) };
+        return { kind: s.kind, id: s.id, status: statusOf(id), dir: s.dir, ...(s.task ? { task: s.task } : {}), ...(typeof s.inputs.toolClone === 'string' ? { toolClone: s.inputs.toolClone } : {}), ...(s.command ? { command: s.command } : {}) };
       }),
     })),
     unique,

@@ -76,14 +76,15 @@ export function trainId(datasetId: string, train: NonNullable<ExperimentSpec['tr
   return hashId('train', { dataset: datasetId, train: { ...train, model: portableModel(train.model, specDir) } });
 }
 
-export function evalId(trainStageId: string, task: string, evalCfg: NonNullable<ExperimentSpec['eval']>, problemsSha256?: string): string {
+export function evalId(trainStageId: string, task: string, evalCfg: NonNullable<ExperimentSpec['eval']>, problemsSha256?: string, toolClone?: string): string {
   // GPU count and the task list do not change a task's scores; the problem file does, by content.
   const { tasks: _t, gpus: _g, problems: _p, harness: _h, ...rest } = evalCfg;
-  return hashId('eval', { train: trainStageId, task, eval: rest, problems: problemsSha256 ?? null });
+  // The tool's clone enters by commit and local edits (never by path): a modified harness is another evaluator.
+  return hashId('eval', { train: trainStageId, task, eval: rest, problems: problemsSha256 ?? null, ...(toolClone ? { tool: toolClone } : {}) });
 }
 
 export function runId(config: ExperimentSpec, repeat: number, specDir: string, contentOf: ContentOf, commitOf?: CommitOf): string {
   // Presentation and execution settings do not change what a run computes.
-  const { name: _n, description: _d, report: _r, execute: _e, sources: _s, extends: _x, ...rest } = config;
+  const { name: _n, description: _d, report: _r, execute: _e, track: _k, sources: _s, extends: _x, ...rest } = config;
   return hashId('run', { ...rest, sources: portable(resolveSources(config, specDir, contentOf, commitOf)), repeat });
 }

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { experimentDir } from '../bundle/lock.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../exec/fsutil.js';
+import { ADJUSTMENT_NAMES } from '../results/adjust.js';
 import type { ResultsView } from '../results/aggregate.js';
 import type { RunRow } from '../results/collect.js';
 import { formatP, mainTable, notes, pivotTable, pivotView, referenceTable, signed, statsTable, type TableModel } from '../results/table.js';
@@ -160,13 +161,15 @@ function datacardTable(view: ResultsView): TableModel {
 }
 
 function pairedDetailTable(view: ResultsView): TableModel {
-  const head = ['arm', 'task', 'A (arm run)', 'B (baseline run)', 'pass A %', 'pass B %', 'diff pp', 'A only', 'B only', `p (${view.statsSettings.mcnemar})`, 'note'];
-  const align: TableModel['align'] = ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'];
+  const { alpha, adjustment, mcnemar } = view.statsSettings;
+  const head = ['arm', 'task', 'A (arm run)', 'B (baseline run)', 'pass A %', 'pass B %', 'diff pp', 'A only', 'B only', `p (${mcnemar})`, `p ${ADJUSTMENT_NAMES[adjustment]}`, 'note'];
+  const align: TableModel['align'] = ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'];
+  const star = (p: number): string => `${formatP(p)}${p < alpha ? ' *' : ''}`;
   const rows: string[][] = [];
   for (const s of view.stats) {
     for (const c of s.configs) {
       const what = s.metric === `${s.task}.pass@1` ? s.task : s.metric;
-      rows.push([s.arm, s.setup ? `${what} [${s.setup.slice(0, 8)}]` : what, c.a, c.b, c.pass_a.toFixed(2), c.pass_b.toFixed(2), signed(c.diff), String(c.a_only), String(c.b_only), `${formatP(c.p)}${c.p < view.statsSettings.alpha ? ' *' : ''}`, c.identical ? 'identical outcome columns' : '']);
+      rows.push([s.arm, s.setup ? `${what} [${s.setup.slice(0, 8)}]` : what, c.a, c.b, c.pass_a.toFixed(2), c.pass_b.toFixed(2), signed(c.diff), String(c.a_only), String(c.b_only), star(c.p), star(c.p_adjusted), c.identical ? 'identical outcome columns' : '']);
     }
   }
   return { title: 'Per configuration', head, align, rows };
@@ -219,7 +222,7 @@ ${view.axes.length > 1 ? view.axes.map((a) => `<h3>By ${escapeHtml(view.axisLabe
   if (view.stats.length) {
     const s = view.statsSettings;
     sections.push(`<section id="statistics"><h2>Paired statistics against the baseline</h2>
-<p class="hint">Per benchmark, from per-problem outcomes: pass@1 of each arm, the difference in percentage points, a McNemar test (${escapeHtml(s.mcnemar)}) per configuration (paired by repeat), and a ${s.level}% percentile interval of the mean difference from ${s.resamples} paired bootstrap resamples of problems (seed ${s.seed}). * marks p &lt; ${s.alpha}.</p>
+<p class="hint">Per benchmark, from per-problem outcomes: pass@1 of each arm, the difference in percentage points, a McNemar test (${escapeHtml(s.mcnemar)}) per configuration (paired by repeat), and a ${s.level}% percentile interval of the mean difference from ${s.resamples} paired bootstrap resamples of problems (seed ${s.seed}). * marks p &lt; ${s.alpha}. Beside each raw p-value, the ${escapeHtml(ADJUSTMENT_NAMES[s.adjustment])}-adjusted one over all ${s.family} tests of this report: the differences still marked there survive the correction; the raw values stay for comparison with papers that did not adjust.</p>
 ${tableHtml(statsTable(view))}
 <h3>Per configuration</h3>
 ${tableHtml(pairedDetailTable(view))}

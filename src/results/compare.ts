@@ -5,6 +5,7 @@
 import { InputError, UsageError, type Diagnostic } from '../errors.js';
 import { readOutcomesCsv, type OutcomeTable } from './outcomesCsv.js';
 import { readResamples } from './resamplesFile.js';
+import { adjust, type Adjustment } from './adjust.js';
 import { discordant, mcnemarP, meanDiff, pairedBootstrap, passPercent, seededResamples, type McNemarVariant, type PairedOutcomes } from './stats.js';
 
 export { DEFAULT_RESAMPLES, DEFAULT_SEED } from './options.js';
@@ -32,6 +33,8 @@ export interface ConfigComparison {
   b_only: number;
   a_only: number;
   p: number;
+  /** p adjusted for multiple comparisons over the whole family of tests of the report (see `adjustment`). */
+  p_adjusted: number;
   /** The two arms have identical outcome columns: usually a copy-paste or wiring mistake upstream. */
   identical: boolean;
 }
@@ -44,7 +47,12 @@ export interface CompareReport {
   ci: [number, number];
   /** How many configurations have p < alpha. */
   significant: number;
+  /** How many configurations have p_adjusted < alpha: the differences that survive the correction. */
+  significant_adjusted: number;
   total: number;
+  /** How p_adjusted was computed, and over how many tests (the family may span several comparisons). */
+  adjustment: Adjustment;
+  family: number;
   mcnemar: McNemarVariant;
   alpha: number;
   problems: number;
@@ -60,6 +68,8 @@ export interface CompareOptions {
   mcnemar: McNemarVariant;
   resamples: ResampleSource;
   alpha?: number;
+  /** Multiple-comparison adjustment (default Holm). */
+  adjustment?: Adjustment;
 }
 
 /** Compiles a user pattern; a bad one is a usage error, not a crash. */
@@ -170,7 +180,8 @@ export function compareArms(
   resamples: readonly ArrayLike<number>[],
   mcnemar: McNemarVariant,
   alpha = DEFAULT_ALPHA,
-): Pick<CompareReport, 'configs' | 'mean_diff' | 'ci' | 'significant' | 'total' | 'warnings'> {
+  adjustment: Adjustment = 'holm',
+): Pick<CompareReport, 'configs' | 'mean_diff' | 'ci' | 'significant' | 'significant_adjusted' | 'total' | 'adjustment' | 'family' | 'warnings'> {
   const configs = pairs.map((pair): ConfigComparison => {
     const { aOnly, bOnly } = discordant(pair.outcomes);
     const pass_a = passPercent(pair.outcomes.a);
@@ -185,6 +196,7 @@ export function compareArms(
       b_only: bOnly,
       a_only: aOnly,
       p: mcnemarP(aOnly, bOnly, mcnemar),
+      p_adjusted: Number.NaN,
       identical: sameOutcomes(pair.outcomes.a, pair.outcomes.b),
     };
   });
@@ -193,14 +205,44 @@ export function compareArms(
   const warnings = configs
     .filter((c) => c.identical)
     .map((c) => `${c.file}: columns "${c.a}" and "${c.b}" have identical outcomes on every problem; check that they are really different arms`);
-  return {
+  const out = {
     configs,
     mean_diff: meanDiff(outcomes),
-    ci: [lo, hi],
+    ci: [lo, hi] as [number, number],
     significant: configs.filter((c) => c.p < alpha).length,
+    significant_adjusted: 0,
     total: configs.length,
+    adjustment,
+    family: 0,
     warnings,
   };
+  const family = { ...out, alpha };
+  adjustFamily([family], adjustment);
+  return { ...out, significant_adjusted: family.significant_adjusted, family: family.family };
+}
+
+/** A set of comparisons whose configurations' p-values form one family. */
+export interface Adjustable {
+  configs: Array<{ p: number; p_adjusted: number }>;
+  alpha: number;
+  significant_adjusted: number;
+  adjustment: Adjustment;
+  family: number;
+}
+
+/**
+ * Adjusts the p-values of every configuration of every comparison together (one family) and
+ * updates each comparison's surviving count. Mutates, so callers adjust once over all they show.
+ */
+export function adjustFamily(comparisons: readonly Adjustable[], method: Adjustment): void {
+  const all = comparisons.flatMap((c) => c.configs);
+  const adjusted = adjust(all.map((c) => c.p), method);
+  all.forEach((c, i) => (c.p_adjusted = adjusted[i]!));
+  for (const c of comparisons) {
+    c.adjustment = method;
+    c.family = all.length;
+    c.significant_adjusted = c.configs.filter((x) => x.p_adjusted < c.alpha).length;
+  }
 }
 
 /** Reads the outcome files (and the resamples file, if any) and compares arm A with arm B. */
@@ -229,7 +271,7 @@ export async function compareTables(read: readonly OutcomeTable[], options: Comp
       : seededResamples(problemIds.length, source.count, source.seed);
   const alpha = options.alpha ?? DEFAULT_ALPHA;
   return {
-    ...compareArms(pairs, resamples, options.mcnemar, alpha),
+    ...compareArms(pairs, resamples, options.mcnemar, alpha, options.adjustment),
     mcnemar: options.mcnemar,
     alpha,
     problems: problemIds.length,
@@ -239,4 +281,51 @@ export async function compareTables(read: readonly OutcomeTable[], options: Comp
       file: source.kind === 'file' ? source.file : null,
     },
   };
+}
+
+/** Several comparisons run at once: every benchmark (group of files over the same problems) against every B pattern. */
+export interface CompareFamily {
+  comparisons: Array<CompareReport & { files: string[]; b_pattern: string }>;
+  adjustment: Adjustment;
+  /** Number of tests adjusted together. */
+  family: number;
+  a_pattern: string;
+}
+
+/**
+ * Groups tables into benchmarks: tables sharing any problem id belong together (and must then
+ * cover exactly the same problems, as `alignProblems` checks); tables with disjoint problem ids
+ * (HumanEval's `HumanEval/0`…, MBPP's `2`…) are different benchmarks.
+ */
+export function groupByBenchmark(tables: readonly OutcomeTable[]): OutcomeTable[][] {
+  const groups: Array<{ ids: Set<string>; tables: OutcomeTable[] }> = [];
+  for (const t of tables) {
+    const g = groups.find((x) => t.problemIds.some((id) => x.ids.has(id)));
+    if (g) g.tables.push(t);
+    else groups.push({ ids: new Set(t.problemIds), tables: [t] });
+  }
+  return groups.map((g) => g.tables);
+}
+
+/**
+ * Arm A against each of `bs` on each benchmark among the files, with the p-values of all their
+ * configurations adjusted as one family. Raw p-values, differences and intervals are exactly those
+ * of the single comparisons.
+ */
+export async function compareFamily(files: readonly string[], options: Omit<CompareOptions, 'b'> & { bs: readonly string[] }): Promise<CompareFamily> {
+  if (files.length === 0) throw new UsageError('compare needs at least one outcome CSV file');
+  if (options.bs.length === 0) throw new UsageError('compare needs at least one --b pattern');
+  compilePattern('--a', options.a);
+  for (const b of options.bs) compilePattern('--b', b);
+  const groups = groupByBenchmark(await Promise.all(files.map((f) => readOutcomesCsv(f))));
+  const comparisons: CompareFamily['comparisons'] = [];
+  for (const tables of groups) {
+    for (const b of options.bs) {
+      const report = await compareTables(tables, { ...options, b });
+      comparisons.push({ ...report, files: tables.map((t) => t.file), b_pattern: b });
+    }
+  }
+  const adjustment = options.adjustment ?? 'holm';
+  adjustFamily(comparisons, adjustment);
+  return { comparisons, adjustment, family: comparisons.reduce((n, c) => n + c.configs.length, 0), a_pattern: options.a };
 }

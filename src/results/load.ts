@@ -2,12 +2,13 @@ import { planFromValidated } from '../plan/build.js';
 import { toolRules } from '../spec/toolRules.js';
 import { validateSpec } from '../spec/validate.js';
 import { resultsFromPlan, type ResultsView } from './aggregate.js';
-import type { McNemarVariant } from './options.js';
+import type { Adjustment, McNemarVariant } from './options.js';
 
 export interface ResultsOptions {
   /** Results root (default: execute.results of the spec, else ./results). */
   results?: string;
   mcnemar?: McNemarVariant;
+  adjust?: Adjustment;
   resamples?: number;
   seed?: number;
 }
@@ -19,6 +20,7 @@ export function loadResults(specFile: string, opts: ResultsOptions = {}): Result
   return resultsFromPlan(plan, {
     spec: validated.spec,
     ...(opts.mcnemar ? { mcnemar: opts.mcnemar } : {}),
+    ...(opts.adjust ? { adjustment: opts.adjust } : {}),
     ...(opts.resamples !== undefined ? { resamples: opts.resamples } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
   });

@@ -13,3 +13,8 @@ export const DEFAULT_SEED = 0;
 
 export const RESULT_FORMATS = ['table', 'md', 'csv', 'json'] as const;
 export type ResultsFormat = (typeof RESULT_FORMATS)[number];
+
+/** Multiple-comparison adjustments of p-values (src/results/adjust.ts). */
+export const ADJUSTMENTS = ['holm', 'bh'] as const;
+export type Adjustment = (typeof ADJUSTMENTS)[number];
+export const ADJUSTMENT_NAMES: Record<Adjustment, string> = { holm: 'Holm', bh: 'Benjamini–Hochberg' };

@@ -6,7 +6,9 @@ import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { UsageError } from '../errors.js';
 import { canonicalJson } from '../util/hash.js';
+import { ADJUSTMENT_NAMES } from './adjust.js';
 import type { AggregateCell, ArmRow, Column, PairedComparison, ResultsView } from './aggregate.js';
+import type { RunRow } from './collect.js';
 
 import type { ResultsFormat } from './options.js';
 export { RESULT_FORMATS, type ResultsFormat } from './options.js';
@@ -196,17 +198,21 @@ export function pivotTable(view: ResultsView, pivot: Pivot): TableModel {
 /** Paired statistics: each arm against the baseline, per benchmark. */
 export function statsTable(view: ResultsView): TableModel {
   const s = view.statsSettings;
-  const head = ['arm', 'vs baseline', 'task', 'pass arm %', 'pass base %', 'diff pp', `McNemar p (${s.mcnemar}) per config`, `p<${s.alpha}`, `${s.level}% CI pp`];
-  const align: Align[] = ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'right', 'right'];
+  const adj = ADJUSTMENT_NAMES[s.adjustment];
+  const head = ['arm', 'vs baseline', 'task', 'pass arm %', 'pass base %', 'diff pp', `McNemar p (${s.mcnemar}; ${adj}) per config`, `p<${s.alpha} raw`, `${adj} p<${s.alpha}`, `${s.level}% CI pp`];
+  const align: Align[] = ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'right', 'right', 'right'];
   const rows = view.stats.map((c) => statsRow(c, s.alpha));
-  return { title: `Paired statistics (${s.resamples} bootstrap resamples of problems, seed ${s.seed})`, head, align, rows };
+  return { title: `Paired statistics (${s.resamples} bootstrap resamples of problems, seed ${s.seed}; ${adj} over ${s.family} tests)`, head, align, rows };
 }
 
 function statsRow(c: PairedComparison, alpha: number): string[] {
   const what = c.metric === `${c.task}.pass@1` ? c.task : c.metric;
   const task = c.setup ? `${what} [setup ${c.setup.slice(0, 8)}]` : what;
-  if (c.reason !== undefined || c.mean_diff === null || c.ci === null) return [c.arm, c.baseline, task, MISSING, MISSING, MISSING, c.reason ?? 'not computed', MISSING, MISSING];
-  const ps = c.configs.map((k) => `${k.a.split(' ').pop()}/${k.b.split(' ').pop()} ${formatP(k.p)}${k.p < alpha ? '*' : ''}${k.identical ? ' (identical!)' : ''}`).join(', ');
+  if (c.reason !== undefined || c.mean_diff === null || c.ci === null) return [c.arm, c.baseline, task, MISSING, MISSING, MISSING, c.reason ?? 'not computed', MISSING, MISSING, MISSING];
+  const star = (p: number): string => (p < alpha ? '*' : '');
+  const ps = c.configs
+    .map((k) => `${k.a.split(' ').pop()}/${k.b.split(' ').pop()} ${formatP(k.p)}${star(k.p)}; ${formatP(k.p_adjusted)}${star(k.p_adjusted)}${k.identical ? ' (identical!)' : ''}`)
+    .join(', ');
   return [
     c.arm,
     c.baseline,
@@ -216,6 +222,7 @@ function statsRow(c: PairedComparison, alpha: number): string[] {
     signed(c.mean_diff),
     ps,
     `${c.significant}/${c.total}`,
+    `${c.significant_adjusted}/${c.total}`,
     `[${signed(c.ci[0])}, ${signed(c.ci[1])}]`,
   ];
 }
@@ -337,12 +344,40 @@ export function renderCsv(view: ResultsView, opts: RenderOptions = {}): string {
   return stringify([header, ...rows]);
 }
 
+/**
+ * One run of the JSON form: its cells, and per evaluated task how many problems its pass@k counts.
+ * Experiment tracking (src/track/) logs exactly this, so tracker and tables never disagree.
+ */
+export function runJson(r: RunRow): RunJson {
+  return {
+    run: r.run,
+    name: r.name,
+    arm: r.arm,
+    repeat: r.repeat,
+    axes: r.axes,
+    stages: r.stages,
+    cells: r.cells,
+    evals: r.evals.map((e) => ({ task: e.task, stage: e.stage, ...(e.result ? { problems: e.result.problems.length, n_samples: e.result.n_samples } : { reason: e.reason ?? 'no result' }) })),
+  };
+}
+
+export interface RunJson {
+  run: string;
+  name: string;
+  arm: string;
+  repeat: number;
+  axes: Record<string, unknown>;
+  stages: RunRow['stages'];
+  cells: RunRow['cells'];
+  evals: Array<{ task: string; stage: string; problems?: number; n_samples?: number; reason?: string }>;
+}
+
 /** The JSON form: every number with its provenance, every missing value with its reason. */
 export function resultsJson(view: ResultsView, opts: RenderOptions = {}): Record<string, unknown> {
   const { collected, ...rest } = view;
   return {
     ...rest,
-    runs: collected.rows.map((r) => ({ run: r.run, name: r.name, arm: r.arm, repeat: r.repeat, axes: r.axes, stages: r.stages, cells: r.cells })),
+    runs: collected.rows.map(runJson),
     ...(opts.pivot ? { pivot: pivotView(view, opts.pivot) } : {}),
   };
 }

@@ -37,6 +37,7 @@ export interface ExperimentSpec {
   train?: Train;
   eval?: Eval;
   execute?: Execute;
+  track?: Track;
   report?: Report;
 }
 /**
@@ -422,7 +423,7 @@ export interface Eval {
    */
   args?: {};
   /**
-   * Path to a bigcode-evaluation-harness clone (or env ABLATE_BIGCODE_HARNESS).
+   * Path to the evaluator's clone, for the tools that are not on PyPI: a bigcode-evaluation-harness clone (or env ABLATE_BIGCODE_HARNESS), or a LiveCodeBench clone (or env ABLATE_LIVECODEBENCH). Its commit and local edits are part of the evaluation's id.
    */
   harness?: string;
   /**
@@ -498,6 +499,35 @@ export interface Execute {
     source_records?: {
       [k: string]: number;
     };
+  };
+}
+/**
+ * Experiment tracking: one tracker run per ablate run (tags: axis values, run id, stage ids, spec name; params: resolved train/eval/data settings; metrics: what `ablate results --format json` shows; the data card, the lock file and the run's results as artifacts; the loss curve from LLaMA-Factory's own report_to). Nothing is sent unless this block or `--track` asks. Never changes a stage or run id.
+ */
+export interface Track {
+  mlflow?: {
+    /**
+     * MLflow tracking URI: a server (http://host:5000) or a local store (sqlite:///mlflow.db, file:./mlruns).
+     */
+    uri: string;
+    /**
+     * MLflow experiment the runs go into (default: the spec's name), created if missing.
+     */
+    experiment?: string;
+  };
+  wandb?: {
+    /**
+     * Weights & Biases project; the runs of one spec form a group named after the spec.
+     */
+    project: string;
+    /**
+     * W&B entity (user or team); default: the logged-in user's.
+     */
+    entity?: string;
+    /**
+     * `online` sends as it goes; `offline` writes run folders under <results>/experiments/<name>/wandb/ for a later `wandb sync` (clusters without internet).
+     */
+    mode?: 'online' | 'offline';
   };
 }
 export interface Report {

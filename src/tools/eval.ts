@@ -9,6 +9,9 @@ import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import { AblateError } from '../errors.js';
+import { cloneProvenance, cloneVersion } from '../util/cloneProvenance.js';
+import { privateScratch } from '../util/scratch.js';
+import { evalCloneDir } from '../plan/build.js';
 import { runStageCommand } from '../exec/command.js';
 import { readJsonIfExists, writeFileAtomic } from '../exec/fsutil.js';
 import type { StageResult, StageRunContext, StageRunner } from '../exec/types.js';
@@ -23,7 +26,7 @@ import { bigcodeConsistencyWarning, bigcodeResult } from './bigcode/parse.js';
 import { EVALPLUS_FILES, checkEvalplusTasks, evalplusEffectiveArgs, evalplusResultsPath, evalplusSamplesPath, evalplusModel, evalplusSteps } from './evalplus/command.js';
 import { evalplusResult } from './evalplus/parse.js';
 import { EVAL_TOOLS, isRecord, type EvalInvocation, type EvalModel, type EvalTaskIssue, type EvalTool } from './evalCommon.js';
-import { LCB_OUTPUT_DIR, checkLcbTasks, lcbEffectiveArgs, lcbEvalAllName, lcbSteps } from './livecodebench/command.js';
+import { LCB_OUTPUT_DIR, checkLcbTasks, collectLcbOutputs, lcbEffectiveArgs, lcbEvalAllName, lcbSteps, lcbWorkingFolder } from './livecodebench/command.js';
 import { lcbResult } from './livecodebench/parse.js';
 import { LOCAL_FILES, checkLocalTasks, localEffectiveArgs, localSteps } from './localEval/command.js';
 import { localResult } from './localEval/parse.js';
@@ -191,6 +194,8 @@ function modelAsTrained(planned: EvalModel, trainDir: string, plan: Plan, stage:
  */
 /** Shown in dry runs and plans in place of the harness folder when none is configured. */
 export const HARNESS_PLACEHOLDER = '<ABLATE_BIGCODE_HARNESS>';
+/** The same for the LiveCodeBench clone. */
+export const LCB_PLACEHOLDER = '<ABLATE_LIVECODEBENCH>';
 
 export function evalInvocation(plan: Plan, stage: Stage, opts: { pythons: EvalPythons; env?: NodeJS.ProcessEnv; runnersDir?: string; placeholders?: boolean }): EvalInvocation {
   const inputs = evalStageInputs(stage);
@@ -201,9 +206,10 @@ export function evalInvocation(plan: Plan, stage: Stage, opts: { pythons: EvalPy
   const specDir = plan.specDir;
   const tool = (inputs.eval.tool ?? 'bigcode') as EvalTool;
   const env = opts.env ?? process.env;
-  const configured = inputs.eval.harness ? path.resolve(plan.specDir, inputs.eval.harness) : env.ABLATE_BIGCODE_HARNESS ? path.resolve(env.ABLATE_BIGCODE_HARNESS) : undefined;
-  // Plans and dry runs show the whole command even before the harness is set up, with a named placeholder.
-  const harness = configured ?? (tool === 'bigcode' && opts.placeholders ? HARNESS_PLACEHOLDER : undefined);
+  const configured = evalCloneDir(inputs.eval, plan.specDir, env);
+  // Plans and dry runs show the whole command even before the clone is set up, with a named placeholder.
+  const placeholder = tool === 'bigcode' ? HARNESS_PLACEHOLDER : tool === 'livecodebench' ? LCB_PLACEHOLDER : undefined;
+  const harness = configured ?? (opts.placeholders ? placeholder : undefined);
   const python = tool === 'bigcode' ? opts.pythons.bigcode ?? opts.pythons.managed : tool === 'livecodebench' ? opts.pythons.livecodebench ?? opts.pythons.managed : opts.pythons.managed;
   return {
     tool,
@@ -239,6 +245,7 @@ export async function attachEvalCommands(plan: Plan, env: NodeJS.ProcessEnv = pr
     try {
       const inv = evalInvocation(plan, stage, { pythons, env, placeholders: true });
       if (inv.harness === HARNESS_PLACEHOLDER) warnings.add(`the BigCode harness is not configured: its commands show ${HARNESS_PLACEHOLDER}; set eval.harness or ABLATE_BIGCODE_HARNESS to your clone`);
+      if (inv.harness === LCB_PLACEHOLDER) warnings.add(`the LiveCodeBench clone is not configured: its commands show ${LCB_PLACEHOLDER}; set eval.harness or ABLATE_LIVECODEBENCH to your clone`);
       stage.command = evalCommand(inv);
     } catch (err) {
       warnings.add(`eval ${stage.id} [${stage.task ?? ''}]: no command: ${(err as Error).message}`);
@@ -275,10 +282,21 @@ export function makeEvalStageRunner(deps: EvalStageDeps = {}): StageRunner {
     }
     clearPreviousAttempt(inv);
     const toolVersion = await (deps.toolVersion ?? defaultToolVersion)(inv);
-    for (const [i, step] of steps.entries()) {
-      ctx.log(`${inv.tool} ${inv.task}: step ${i + 1}/${steps.length}: ${JSON.stringify(step.argv)}`);
-      ctx.progress({ percent: (100 * i) / steps.length, message: `${inv.tool} ${inv.task}: step ${i + 1}/${steps.length}` });
-      await runStageCommand(ctx, step.argv, { cwd: step.cwd, env: step.env, onLine: (line) => reportProgress(ctx, line, i, steps.length) });
+    // Every tool of the stage gets one short private TMPDIR outside the results tree, removed afterwards.
+    const scratch = privateScratch(env);
+    try {
+      if (inv.tool === 'livecodebench') lcbWorkingFolder(inv.harness!, scratch.dir);
+      const running = evalSteps({ ...inv, tmpDir: scratch.dir });
+      ctx.log(`${inv.tool} ${inv.task}: private temp folder ${scratch.dir}`);
+      writeFileAtomic(path.join(ctx.workDir, EVAL_COMMANDS_FILE), `${JSON.stringify(running, null, 2)}\n`);
+      for (const [i, step] of running.entries()) {
+        ctx.log(`${inv.tool} ${inv.task}: step ${i + 1}/${running.length}: ${JSON.stringify(step.argv)}`);
+        ctx.progress({ percent: (100 * i) / running.length, message: `${inv.tool} ${inv.task}: step ${i + 1}/${running.length}` });
+        await runStageCommand(ctx, step.argv, { cwd: step.cwd, env: { TMPDIR: scratch.dir, ...step.env }, onLine: (line) => reportProgress(ctx, line, i, running.length) });
+      }
+      if (inv.tool === 'livecodebench') collectLcbOutputs(scratch.dir, ctx.workDir);
+    } finally {
+      scratch.remove();
     }
     const result = readEvalResult(inv, toolVersion);
     const warning = inv.tool === 'bigcode' ? bigcodeConsistencyWarning(result) : undefined;
@@ -309,6 +327,10 @@ function checkReady(inv: EvalInvocation, dryRun: boolean): void {
     if (!inv.harness) throw new AblateError('bigcode evaluation needs the harness: set eval.harness to your bigcode-evaluation-harness clone (or ABLATE_BIGCODE_HARNESS)');
     if (!existsSync(path.join(inv.harness, 'main.py'))) throw new AblateError(`${inv.harness} is not a bigcode-evaluation-harness clone (no main.py)`);
   }
+  if (inv.tool === 'livecodebench' && !(dryRun && inv.harness === LCB_PLACEHOLDER)) {
+    if (!inv.harness) throw new AblateError('LiveCodeBench runs from its clone: set eval.harness (or ABLATE_LIVECODEBENCH) to your LiveCodeBench clone');
+    if (!existsSync(path.join(inv.harness, 'lcb_runner'))) throw new AblateError(`${inv.harness} is not a LiveCodeBench clone (no lcb_runner/)`);
+  }
   if (inv.tool === 'evalplus') evalplusModel(inv);
   if (inv.problems && !existsSync(inv.problems)) throw new AblateError(`eval.problems: ${inv.problems} does not exist`);
   if (dryRun) return;
@@ -322,7 +344,6 @@ function prepareInputs(inv: EvalInvocation): void {
     const lines = readProblemLines(inv.problems).slice(0, inv.limit);
     writeFileAtomic(path.join(inv.outDir, EVALPLUS_FILES.problems), lines.map((l) => `${l}\n`).join(''));
   }
-  if (inv.tool === 'bigcode') mkdirSync(path.join(inv.outDir, BIGCODE_FILES.tmp), { recursive: true });
 }
 
 function readProblemLines(file: string): string[] {
@@ -336,10 +357,10 @@ function clearPreviousAttempt(inv: EvalInvocation): void {
   const stale = [EVAL_RESULT_FILE];
   if (inv.tool === 'evalplus') stale.push(EVALPLUS_FILES.root);
   if (inv.tool === 'livecodebench') stale.push(LCB_OUTPUT_DIR);
-  if (inv.tool === 'bigcode') stale.push(BIGCODE_FILES.metrics, BIGCODE_FILES.perProblem, `${BIGCODE_FILES.tmp}/`);
+  // `tmp/`: where older versions put the harness's TMPDIR, inside the stage folder.
+  if (inv.tool === 'bigcode') stale.push(BIGCODE_FILES.metrics, BIGCODE_FILES.perProblem, 'tmp/');
   if (inv.tool === 'local') stale.push(LOCAL_FILES.result, LOCAL_FILES.generations);
   for (const name of stale) rmSync(path.join(inv.outDir, name), { recursive: true, force: true });
-  if (inv.tool === 'bigcode') mkdirSync(path.join(inv.outDir, BIGCODE_FILES.tmp), { recursive: true });
 }
 
 function readJson(file: string, what: string): unknown {
@@ -410,13 +431,17 @@ async function defaultToolVersion(inv: EvalInvocation): Promise<string | undefin
   try {
     switch (inv.tool) {
       case 'bigcode': {
-        const commit = inv.harness ? await harnessCommit(inv.harness) : undefined;
-        return commit ? `git:${commit}` : undefined;
+        // Commit plus local edits: a patched clone is recorded (and set up) as what it is.
+        const prov = inv.harness ? cloneProvenance(inv.harness, { fresh: true }) : undefined;
+        return prov?.commit ? cloneVersion(prov) : undefined;
       }
-      case 'evalplus':
       case 'livecodebench': {
-        const pkg = inv.tool === 'evalplus' ? 'evalplus' : 'livecodebench';
-        const r = await execa(inv.python, ['-c', `import importlib.metadata as m; print(m.version(${JSON.stringify(pkg)}))`], { reject: false });
+        // Run from its clone (not on PyPI): its commit and local edits.
+        const prov = inv.harness ? cloneProvenance(inv.harness, { fresh: true }) : undefined;
+        return prov?.commit ? cloneVersion(prov) : undefined;
+      }
+      case 'evalplus': {
+        const r = await execa(inv.python, ['-c', 'import importlib.metadata as m; print(m.version("evalplus"))'], { reject: false });
         return r.exitCode === 0 ? r.stdout.trim() : undefined;
       }
       case 'local':
@@ -457,12 +482,18 @@ export async function preflightEvalTools(plan: Plan, env: NodeJS.ProcessEnv = pr
       if (!(await job)) problems.add(`evalplus: ${inv.python} cannot import evalplus; \`${inv.python} -m pip install evalplus==0.3.1\` (the pinned version), or unset ABLATE_PYTHON_ENV and run \`ablate tools install\``);
     }
     if (inv.tool === 'livecodebench') {
-      let job = checkedImports.get(inv.python);
-      if (!job) {
-        job = execa(inv.python, ['-c', 'import lcb_runner'], { reject: false }).then((r) => r.exitCode === 0, () => false);
-        checkedImports.set(inv.python, job);
+      if (!inv.harness) problems.add('livecodebench: set eval.harness (or ABLATE_LIVECODEBENCH) to a clone of https://github.com/LiveCodeBench/LiveCodeBench (it runs from its clone)');
+      else if (!existsSync(path.join(inv.harness, 'lcb_runner'))) problems.add(`livecodebench: ${inv.harness} is not a LiveCodeBench clone (no lcb_runner/)`);
+      else {
+        const key = `lcb\0${inv.python}\0${inv.harness}`;
+        let job = checkedImports.get(key);
+        if (!job) {
+          // Its dependencies (vLLM, datasets), imported from the clone's root as the runner is.
+          job = execa(inv.python, ['-c', 'import lcb_runner.runner.parser'], { reject: false, cwd: inv.harness }).then((r) => r.exitCode === 0, () => false);
+          checkedImports.set(key, job);
+        }
+        if (!(await job)) problems.add(`livecodebench: ${inv.python} cannot import lcb_runner from ${inv.harness}; \`pip install -e .\` the clone (needs vLLM and a GPU) and set ABLATE_LCB_PYTHON to that env's python`);
       }
-      if (!(await job)) problems.add(`livecodebench: ${inv.python} cannot import lcb_runner; clone https://github.com/LiveCodeBench/LiveCodeBench, \`pip install -e .\` it (needs vLLM and a GPU), and set ABLATE_LCB_PYTHON to that env's python`);
     }
   }
   return [...problems];

@@ -40,6 +40,11 @@ export interface EvalInvocation {
   python: string;
   /** ablate's runners/ folder. */
   runnersDir: string;
+  /**
+   * The stage's short private temp folder (TMPDIR of its tools), created when it runs, outside
+   * the results tree; absent in plans and dry runs, which show a placeholder.
+   */
+  tmpDir?: string;
 }
 
 /** A problem with one eval task name or argument, found before anything runs. */

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { cloneProvenance, cloneVersion } from '../util/cloneProvenance.js';
 import { pythonBin, toolEnvStatus, type ToolEnvStatus } from './pyenv.js';
 
 /** Python distributions whose versions matter for the numbers. */
@@ -16,6 +17,10 @@ export interface HarnessInfo {
   /** `git rev-parse HEAD` of the clone, when it is a git checkout. */
   commit?: string;
   dirty?: boolean;
+  /** sha256 of the local edits (`git diff HEAD` and untracked files), when dirty. */
+  diffSha256?: string;
+  /** The provenance string stage records and setup hashes carry (`git:<commit>[+dirty:<hash>]`). */
+  version?: string;
 }
 
 export interface ToolsInfo {
@@ -24,6 +29,8 @@ export interface ToolsInfo {
   /** Distribution name → version; absent when not installed. */
   packages: Record<string, string>;
   bigcode?: HarnessInfo;
+  /** The LiveCodeBench clone (ABLATE_LIVECODEBENCH). */
+  livecodebench?: HarnessInfo;
   /** Problems found in the env (user-supplied envs especially). */
   warnings: string[];
 }
@@ -63,17 +70,11 @@ export function packageVersions(envPath: string): Promise<{ python: string; pack
   return job;
 }
 
-export async function harnessInfo(harnessPath: string): Promise<HarnessInfo> {
+export async function harnessInfo(harnessPath: string, marker: readonly string[] = ['main.py', 'bigcode_eval']): Promise<HarnessInfo> {
   const p = path.resolve(harnessPath);
-  const present = existsSync(path.join(p, 'main.py')) && existsSync(path.join(p, 'bigcode_eval'));
-  const info: HarnessInfo = { path: p, present };
-  const head = await execa('git', ['-C', p, 'rev-parse', 'HEAD'], { reject: false });
-  if (head.exitCode === 0) {
-    info.commit = String(head.stdout).trim();
-    const status = await execa('git', ['-C', p, 'status', '--porcelain', '--untracked-files=no'], { reject: false });
-    if (status.exitCode === 0) info.dirty = String(status.stdout).trim().length > 0;
-  }
-  return info;
+  const present = marker.every((m) => existsSync(path.join(p, m)));
+  const prov = cloneProvenance(p, { fresh: true });
+  return { path: p, present, ...(prov.commit ? { commit: prov.commit, dirty: prov.dirty === true, version: cloneVersion(prov) } : {}), ...(prov.diffSha256 ? { diffSha256: prov.diffSha256 } : {}) };
 }
 
 export async function toolsInfo(opts: { harness?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ToolsInfo> {
@@ -90,5 +91,6 @@ export async function toolsInfo(opts: { harness?: string; env?: NodeJS.ProcessEn
   }
   const harness = opts.harness ?? env.ABLATE_BIGCODE_HARNESS;
   if (harness) info.bigcode = await harnessInfo(harness);
+  if (env.ABLATE_LIVECODEBENCH) info.livecodebench = await harnessInfo(env.ABLATE_LIVECODEBENCH, ['lcb_runner']);
   return info;
 }

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const sharedData = path.resolve(repoRoot, '../shared/data');
+// ABLATE_SHARED_DATA: for a checkout that does not have ../shared beside it (a git worktree).
+export const sharedData = process.env.ABLATE_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data');
 export const ablateBin = path.join(repoRoot, 'bin', 'ablate.js');
 
 /** Runs the built CLI (dist/) the way a user does; never throws on a non-zero exit. */

@@ -134,7 +134,9 @@ describe('bigcodeArgs', () => {
     expect(launch?.argv.slice(0, 12)).toEqual(['/envs/harness/bin/accelerate', ...accelerateLaunchArgs(2), '/src/bigcode-evaluation-harness/main.py']);
     expect(accelerateLaunchArgs(2)).toContain('--multi_gpu');
     expect(accelerateLaunchArgs(0)).toContain('--cpu');
-    expect(launch?.env.TMPDIR).toBe('/r/stages/eval/e1/tmp');
+    // Plans show a placeholder; a run passes the stage's short private folder, never one in the results tree.
+    expect(launch?.env.TMPDIR).toBe('<private temp dir>');
+    expect(bigcodeSteps(inv({ tmpDir: '/tmp/ablate-x1' }))[1]?.env.TMPDIR).toBe('/tmp/ablate-x1');
     expect(launch?.cwd).toBe('/r/stages/eval/e1');
     expect(score?.argv).toEqual([
       '/envs/harness/bin/python', '/ablate/runners/score_generations.py',

@@ -237,7 +237,7 @@ describe.skipIf(!built && !process.env.CI)('ablate compare (built CLI)', () => {
     const r = await run([...filesOf('HumanEval'), '--a', 'medium', '--b', 'low', '--mcnemar', 'chi2', '--json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as CompareReport;
-    expect(Object.keys(report.configs[0]!)).toEqual(['file', 'a', 'b', 'pass_a', 'pass_b', 'diff', 'b_only', 'a_only', 'p', 'identical']);
+    expect(Object.keys(report.configs[0]!)).toEqual(['file', 'a', 'b', 'pass_a', 'pass_b', 'diff', 'b_only', 'a_only', 'p', 'p_adjusted', 'identical']);
     expect(report.mean_diff.toFixed(2)).toBe('5.18');
     expect(report.ci).toHaveLength(2);
     expect(report.significant).toBe(3);

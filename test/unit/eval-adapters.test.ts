@@ -139,7 +139,9 @@ describe('LiveCodeBench', () => {
       '--scenario', 'codegeneration', '--evaluate', '--tensor_parallel_size', '2',
       '--max_tokens', '2048', '--n', '1', '--release_version', 'release_v5', '--temperature', '0.0',
     ]);
-    expect(step?.cwd).toBe('/r/stages/eval/e1');
+    // It runs in the stage's private working folder (laid out like its clone), not in the stage folder.
+    expect(step?.cwd).toBe('<private temp dir>');
+    expect(lcbSteps(inv('livecodebench', { task: 'codegeneration', args: { model: 'm' }, tmpDir: '/tmp/ablate-a1' }))[0]?.cwd).toBe('/tmp/ablate-a1');
     expect(lcbEvalAllName(1, 0)).toBe('Scenario.codegeneration_1_0.0_eval_all.json');
   });
 

@@ -135,9 +135,17 @@ describe('BigCode harness info', () => {
     await git('add', 'main.py');
     await git('commit', '-q', '-m', 'init');
     const commit = String((await git('rev-parse', 'HEAD')).stdout).trim();
-    expect(await harnessInfo(h)).toEqual({ path: h, present: true, commit, dirty: false });
+    expect(await harnessInfo(h)).toEqual({ path: h, present: true, commit, dirty: false, version: `git:${commit}` });
     writeFileSync(path.join(h, 'main.py'), 'print(2)\n');
-    expect((await harnessInfo(h)).dirty).toBe(true);
+    const edited = await harnessInfo(h);
+    expect(edited).toMatchObject({ commit, dirty: true, diffSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(edited.version).toBe(`git:${commit}+dirty:${edited.diffSha256!.slice(0, 16)}`);
+    // Another edit is another provenance; an untracked file (a patched dataset path module) counts too.
+    writeFileSync(path.join(h, 'main.py'), 'print(3)\n');
+    const other = await harnessInfo(h);
+    expect(other.diffSha256).not.toBe(edited.diffSha256);
+    writeFileSync(path.join(h, 'local_paths.py'), 'DATA = "/scratch/humaneval"\n');
+    expect((await harnessInfo(h)).diffSha256).not.toBe(other.diffSha256);
     expect((await harnessInfo(path.join(tmp, 'no-harness'))).present).toBe(false);
   });
 });

@@ -125,6 +125,22 @@ describe('aggregation', () => {
     expect(view.stats.find((s) => s.arm === 'complexity=high' && s.task === 'mbpp')!.total).toBe(1);
   });
 
+  it('adjusts every paired test of the view as one family (Holm by default, BH on request)', () => {
+    const configs = view.stats.flatMap((s) => s.configs);
+    expect(view.statsSettings).toMatchObject({ adjustment: 'holm', family: configs.length });
+    expect(configs.length).toBeGreaterThan(2);
+    const byHand = [...configs].sort((a, b) => a.p - b.p);
+    // The smallest raw p is multiplied by the family size (Holm's first step), capped at 1.
+    expect(byHand[0]!.p_adjusted).toBeCloseTo(Math.min(1, byHand[0]!.p * configs.length), 12);
+    for (const c of configs) expect(c.p_adjusted).toBeGreaterThanOrEqual(c.p);
+    for (const s of view.stats) expect(s.significant_adjusted).toBe(s.configs.filter((c) => c.p_adjusted < view.statsSettings.alpha).length);
+    const bh = resultsFromPlan(fx.plan, { spec: validateSpec(fx.specFile).spec, adjustment: 'bh' });
+    expect(bh.statsSettings.adjustment).toBe('bh');
+    bh.stats.flatMap((s) => s.configs).forEach((c, i) => expect(c.p_adjusted).toBeLessThanOrEqual(configs[i]!.p_adjusted + 1e-15));
+    // Raw values do not move.
+    expect(bh.stats.flatMap((s) => s.configs.map((c) => c.p))).toEqual(configs.map((c) => c.p));
+  });
+
   it('never mixes evaluation setups: separate columns, no pairing across setups', async () => {
     const f = await makeFixture({ setupFor: (task, a) => (task === 'humaneval' && a === 'high' ? 'ffff000011112222' : SETUP) });
     try {
@@ -255,7 +271,7 @@ describe('formats', () => {
     expect(out).toContain('55.00 (n=1/2)');
     expect(out).toContain('+17.50');
     expect(out).toContain('baseline');
-    expect(out).toMatch(/Paired statistics \(500 bootstrap resamples of problems, seed 0\)/);
+    expect(out).toMatch(/Paired statistics \(500 bootstrap resamples of problems, seed 0; Holm over \d+ tests\)/);
     expect(out).toMatch(/Against published numbers \(tolerance ±3 pp\)/);
     expect(out).toContain('✗');
     expect(out).toContain(`humaneval evaluation setup: ${SETUP.slice(0, 12)} (local 0.1.0)`);

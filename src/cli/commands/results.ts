@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { integerIn } from '../options.js';
-import { DEFAULT_RESAMPLES, DEFAULT_SEED, MCNEMAR_VARIANTS, RESULT_FORMATS, SEED_MAX, type ResultsFormat } from '../../results/options.js';
+import { ADJUSTMENTS, DEFAULT_RESAMPLES, DEFAULT_SEED, MCNEMAR_VARIANTS, RESULT_FORMATS, SEED_MAX, type ResultsFormat } from '../../results/options.js';
 import type { ResultsOptions } from '../../results/load.js';
 
 /** The statistics options `results` and `report` share. */
@@ -8,6 +8,7 @@ export function addStatsOptions(cmd: Command): Command {
   return cmd
     .option('--results <dir>', 'results root (default: execute.results of the spec, else ./results)')
     .addOption(new Option('--mcnemar <variant>', 'McNemar test of each configuration').choices(MCNEMAR_VARIANTS).default('midp'))
+    .addOption(new Option('--adjust <method>', 'multiple-comparison adjustment shown beside the raw p-values, over every test of the report: Holm or Benjamini–Hochberg').choices(ADJUSTMENTS).default('holm'))
     .addOption(new Option('--resamples <n>', 'paired bootstrap resamples of problems').argParser(integerIn(1, 1_000_000)).default(DEFAULT_RESAMPLES))
     .addOption(new Option('--seed <n>', 'seed of the bootstrap resamples').argParser(integerIn(0, SEED_MAX)).default(DEFAULT_SEED));
 }

@@ -7,6 +7,8 @@ import type { ExecSummary } from '../../exec/types.js';
 import { DEFAULT_GRACE_MS as GRACE_MS } from '../../exec/defaults.js';
 import { abortOnSignals, loadRunners } from './run/runners.js';
 import { registerStageExec } from './run/stageExec.js';
+import { collectValues, trackOption } from './run/track.js';
+import type { TrackingSession } from '../../track/session.js';
 
 export { loadRunners } from './run/runners.js';
 
@@ -26,6 +28,7 @@ interface RunFlags {
   check?: boolean;
   runners?: string;
   pollMs?: number;
+  track?: string[];
 }
 
 interface ParsedRun {
@@ -34,6 +37,8 @@ interface ParsedRun {
   until?: StageKind;
   force: StageKind[];
   gpus?: number[];
+  /** Experiment tracking of this run (`track:` or --track), opened before any stage runs. */
+  tracking?: TrackingSession;
 }
 
 const usage = <T>(f: () => T): T => {
@@ -79,7 +84,8 @@ async function execute(plan: Plan, r: ParsedRun): Promise<ExecSummary> {
   const { flags, spec } = r;
   const { executePlan, executeSettingsOf } = await import('../../exec/controller.js');
   const { createProgressView, progressMode } = await import('../../exec/progress.js');
-  const runners = await loadRunners(flags.runners);
+  const loaded = await loadRunners(flags.runners);
+  const runners = r.tracking ? r.tracking.wrap(loaded) : loaded;
   const names = new Map(plan.runs.map((run) => [run.id, run.name]));
   const mode = progressMode({ ...(flags.json ? { json: true } : {}), ...(flags.quiet ? { quiet: true } : {}), isTTY: process.stderr.isTTY === true });
   const view = createProgressView(mode, mode === 'json' ? process.stdout : process.stderr, names);
@@ -103,9 +109,13 @@ async function execute(plan: Plan, r: ParsedRun): Promise<ExecSummary> {
       ...(flags.detach ? { detach: true } : {}),
       ...(flags.dryRun ? { dryRun: true } : {}),
       ...(flags.pollMs ? { pollMs: flags.pollMs } : {}),
-      ...(flags.runners ? { jobExtraArgs: ['--runners', path.resolve(flags.runners)] } : {}),
+      jobExtraArgs: [...(flags.runners ? ['--runners', path.resolve(flags.runners)] : []), ...(flags.track ?? []).flatMap((t) => ['--track', t])],
       signal: ac.signal,
-      onEvent: (e) => view.event(e),
+      onEvent: (e) => {
+        view.event(e);
+        // Stage completion, from either executor: the tracker runs of the stage's runs catch up.
+        r.tracking?.onEvent(e);
+      },
       graceMs: GRACE_MS,
     });
   } catch (err) {
@@ -146,6 +156,7 @@ async function report(plan: Plan, r: ParsedRun, summary: ExecSummary): Promise<v
     const { finishExperiment } = await import('../../results/finish.js');
     const finished = await finishExperiment(plan);
     for (const w of finished.warnings) process.stderr.write(`WARNING: ${w}\n`);
+    await r.tracking?.finish({ lockFile: finished.lockFile, summary });
     if (!quietJson) {
       if (!r.until || r.until === 'eval') {
         const { loadResults } = await import('../../results/load.js');
@@ -176,6 +187,7 @@ export function registerRun(program: Command): void {
     .option('--quiet', 'plain line-by-line progress')
     .option('--json', 'write the event log as NDJSON on stdout')
     .option('--check', 'before reusing a done stage, re-hash all its outputs (default: sizes, and a re-hash of files whose modification time changed)')
+    .option('--track <tracker>', trackOption, collectValues)
     .addOption(new Option('--runners <module>', 'module with stage runners (tests)').hideHelp())
     .addOption(new Option('--poll-ms <ms>', 'first SLURM poll interval').argParser(Number).hideHelp())
     .action(async (spec: string, flags: RunFlags) => {
@@ -184,6 +196,12 @@ export function registerRun(program: Command): void {
       const { buildPlan } = await import('../../plan/build.js');
       const plan = await buildPlan(spec, flags.results ? { resultsRoot: flags.results } : {});
       if (!flags.dryRun && !flags.runners) await prepare(plan, r);
+      if (!flags.dryRun) {
+        // Tracker runs are opened (or continued) before any stage runs; a dry run sends nothing.
+        const { openTracking } = await import('./run/track.js');
+        const tracking = await openTracking(plan, flags.track, flags.only);
+        if (tracking) r.tracking = tracking;
+      }
       const summary = await execute(plan, r);
       await report(plan, r, summary);
       if (summary.interrupted) throw new AblateError('interrupted', 130);

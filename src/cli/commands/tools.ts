@@ -16,10 +16,12 @@ export function renderToolsInfo(info: ToolsInfo): string {
   show('torch', 'torch');
   if (info.bigcode) {
     const h = info.bigcode;
-    lines.push(`bigcode       ${h.path}: ${h.present ? `present${h.commit ? `, commit ${h.commit}${h.dirty ? ' (modified)' : ''}` : ', not a git checkout'}` : 'missing (no main.py / bigcode_eval)'}`);
+    lines.push(`bigcode       ${h.path}: ${h.present ? `present${h.commit ? `, commit ${h.commit}${h.dirty ? ` + local edits (diff ${h.diffSha256!.slice(0, 16)})` : ''}` : ', not a git checkout'}` : 'missing (no main.py / bigcode_eval)'}`);
   } else {
     lines.push('bigcode       not configured (set ABLATE_BIGCODE_HARNESS or eval.harness, or pass --harness)');
   }
+  const l = info.livecodebench;
+  if (l) lines.push(`livecodebench ${l.path}: ${l.present ? `present${l.commit ? `, commit ${l.commit}${l.dirty ? ` + local edits (diff ${l.diffSha256!.slice(0, 16)})` : ''}` : ', not a git checkout'}` : 'missing (no lcb_runner)'}`);
   for (const w of info.warnings) lines.push(`warning: ${w}`);
   return `${lines.join('\n')}\n`;
 }

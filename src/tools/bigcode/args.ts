@@ -4,6 +4,7 @@
  * argument array ablate runs per task.
  */
 import path from 'node:path';
+import { SCRATCH_PLACEHOLDER } from '../../util/scratch.js';
 import type { StageCommand } from '../../plan/types.js';
 import type { EvalInvocation, EvalTaskIssue } from '../evalCommon.js';
 import { ablateDefaults, evalArgSpecs } from '../evalArgs.js';
@@ -36,7 +37,6 @@ export const BIGCODE_FILES = {
   /** Given as --save_generations_path; the harness writes `generations_<task>.json` next to it. */
   generationsStem: 'generations.json',
   perProblem: 'per_problem.json',
-  tmp: 'tmp',
 } as const;
 
 /** `<stem>_<task>.json`, the name main.py derives from --save_generations_path (os.path.splitext). */
@@ -158,8 +158,9 @@ export function accelerateLaunchArgs(gpus: number): string[] {
 export function bigcodeSteps(inv: EvalInvocation): StageCommand[] {
   if (!inv.harness) throw new Error('bigcode evaluation needs the harness folder');
   const env = {
-    // The harness globs *.results.json in the temp folder (MultiPL-E): one private TMPDIR per evaluation.
-    TMPDIR: path.join(inv.outDir, BIGCODE_FILES.tmp),
+    // The harness globs *.results.json in the temp folder (MultiPL-E): one private TMPDIR per
+    // evaluation. Short and outside the results tree: multiprocessing puts its socket there.
+    TMPDIR: inv.tmpDir ?? SCRATCH_PLACEHOLDER,
     HF_ALLOW_CODE_EVAL: '1',
     TOKENIZERS_PARALLELISM: 'false',
     PYTHONUNBUFFERED: '1',

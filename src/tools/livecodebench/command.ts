@@ -4,7 +4,10 @@
  * `output/<model_repr>/Scenario.codegeneration_<n>_<temperature>.json`, plus `_eval.json`
  * ([metrics, results, metadata]) and `_eval_all.json` (per problem) with --evaluate.
  */
+import { cpSync, existsSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { hubOfflineEnv } from '../../fetch/locations.js';
+import { SCRATCH_PLACEHOLDER } from '../../util/scratch.js';
 import type { StageCommand } from '../../plan/types.js';
 import type { EvalInvocation, EvalTaskIssue } from '../evalCommon.js';
 import { pythonFloat } from '../evalCommon.js';
@@ -79,8 +82,29 @@ export function lcbSteps(inv: EvalInvocation): StageCommand[] {
       argv.push(`--${name}`, LCB_ARGS[name] === 'float' ? pythonFloat(Number(value)) : String(value));
     }
   }
-  // Outputs go to ./output/ relative to the working directory: the stage folder.
-  return [{ argv, env: { TOKENIZERS_PARALLELISM: 'false', PYTHONUNBUFFERED: '1' }, cwd: inv.outDir }];
+  // LiveCodeBench opens its prompt files relative to the working folder when imported, and writes
+  // ./output/ there: it runs in a private working folder laid out like its clone (lcb_runner linked
+  // in), so concurrent evaluations never share ./output/; the outputs then move to the stage folder.
+  return [{ argv, env: { ...hubOfflineEnv(), TOKENIZERS_PARALLELISM: 'false', PYTHONUNBUFFERED: '1' }, cwd: inv.tmpDir ?? SCRATCH_PLACEHOLDER }];
+}
+
+/** The private working folder: `lcb_runner` (the clone's, linked) where LiveCodeBench expects it. */
+export function lcbWorkingFolder(clone: string, dir: string): void {
+  symlinkSync(path.join(clone, 'lcb_runner'), path.join(dir, 'lcb_runner'), 'dir');
+}
+
+/** Moves `output/` of the working folder into the stage folder (a copy when they are on different filesystems). */
+export function collectLcbOutputs(dir: string, stageDir: string): void {
+  const from = path.join(dir, LCB_OUTPUT_DIR);
+  if (!existsSync(from)) return;
+  const to = path.join(stageDir, LCB_OUTPUT_DIR);
+  rmSync(to, { recursive: true, force: true });
+  try {
+    renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    cpSync(from, to, { recursive: true });
+  }
 }
 
 export const LCB_OUTPUT_DIR = 'output';

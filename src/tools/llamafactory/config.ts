@@ -30,6 +30,8 @@ export interface TrainConfigInputs {
   outputDir: string;
   /** Absolute path of the DeepSpeed JSON config, when train.deepspeed is set. */
   deepspeedConfig?: string;
+  /** Experiment tracking (`track:`): the trackers LLaMA-Factory reports to and the tracker run's name. */
+  tracking?: { reportTo: string[]; runName: string };
 }
 
 /** Defaults ablate chooses where LLaMA-Factory's would hurt (user args override these). */
@@ -67,6 +69,12 @@ export function buildTrainConfig(inputs: TrainConfigInputs, schema: LlamaFactory
     ...(inputs.deepspeedConfig ? { deepspeed: inputs.deepspeedConfig } : {}),
   };
   for (const [key, value] of Object.entries(TRAIN_DEFAULTS)) cfg[key] = key in userArgs ? userArgs[key] : value;
+  if (inputs.tracking && inputs.tracking.reportTo.length > 0) {
+    // The trackers join whatever the user reports to (tensorboard, ...); `none` gives way to them.
+    const own = [cfg.report_to].flat().filter((v): v is string => typeof v === 'string' && v !== 'none' && v !== '');
+    cfg.report_to = [...new Set([...own, ...inputs.tracking.reportTo])];
+    if (!('run_name' in userArgs)) cfg.run_name = inputs.tracking.runName;
+  }
   for (const key of Object.keys(userArgs).sort()) if (!(key in cfg)) cfg[key] = userArgs[key];
   assertKnownKeys(cfg, schema);
   return cfg;

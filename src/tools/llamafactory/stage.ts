@@ -10,7 +10,7 @@ import { runStageCommand } from '../../exec/command.js';
 import { tailOfFile, writeFileAtomic } from '../../exec/fsutil.js';
 import { announceLaunch, awaitLaunch } from '../../exec/ranks.js';
 import { StageCommandError } from '../../exec/stage.js';
-import type { StageResult, StageRunContext } from '../../exec/types.js';
+import type { StageResult, StageRunContext, ToolTracking } from '../../exec/types.js';
 import type { Stage, StageCommand } from '../../plan/types.js';
 import type { Train } from '../../spec/types.generated.js';
 import type { EvalModel } from '../evalCommon.js';
@@ -72,7 +72,7 @@ export function prepareTraining(
   specDir: string,
   datasetDir: string,
   envPath: string,
-  opts: { datasetName?: string; parentPath?: string; nodes?: TrainCommandOptions['nodes'] } = {},
+  opts: { datasetName?: string; parentPath?: string; nodes?: TrainCommandOptions['nodes']; tracking?: ToolTracking } = {},
 ): PreparedTraining {
   const { train } = trainInputs(stage);
   const workDir = stage.dir;
@@ -86,10 +86,13 @@ export function prepareTraining(
     else writeFileAtomic(deepspeedConfig, readFileSync(path.resolve(specDir, train.deepspeed)));
   }
   const datasetName = opts.datasetName ?? readDatasetName(datasetDir);
-  const config = buildTrainConfig({ train, modelPath, datasetDir, datasetName, outputDir, ...(deepspeedConfig ? { deepspeedConfig } : {}) });
+  const tracking = opts.tracking ? { reportTo: opts.tracking.reportTo, runName: opts.tracking.runName } : undefined;
+  const config = buildTrainConfig({ train, modelPath, datasetDir, datasetName, outputDir, ...(deepspeedConfig ? { deepspeedConfig } : {}), ...(tracking ? { tracking } : {}) });
   const cfgPath = writeTrainConfig(workDir, config);
   const offline = trainsOffline(train.model);
   const command = trainCommand(cfgPath, stage.gpus, { envPath, cwd: workDir, deepspeed: Boolean(train.deepspeed), offline, ...(opts.parentPath ? { parentPath: opts.parentPath } : {}), ...(opts.nodes ? { nodes: opts.nodes } : {}) });
+  // The trackers' callbacks find their run (MLFLOW_RUN_ID, WANDB_RUN_ID, ...) in the environment.
+  if (opts.tracking) command.env = { ...command.env, ...opts.tracking.env };
   const prepared: PreparedTraining = { cfgPath, config, command, outputDir, modelPath };
   if (train.merge && (train.finetuning ?? 'lora') === 'lora') {
     const exportDir = path.join(workDir, MERGED_SUBDIR);
@@ -144,6 +147,7 @@ export async function runTrainStage(ctx: StageRunContext): Promise<StageResult> 
     ...(ctx.dryRun && !existsSync(path.join(datasetDir, 'dataset_info.json')) ? { datasetName: `ablate_${datasetId}` } : {}),
     ...(parentPath ? { parentPath } : {}),
     ...nodesFromEnv(ctx.env),
+    ...(ctx.tracking ? { tracking: ctx.tracking } : {}),
   });
   // Whatever makes it re-launch under torchrun (several GPUs, DeepSpeed, several nodes from the executor).
   const torchrun = torchrunProblem(prepared.command);

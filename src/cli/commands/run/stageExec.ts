@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AblateError, EXIT, UsageError } from '../../../errors.js';
 import { abortOnSignals, loadRunners } from './runners.js';
+import { collectValues, trackOption, trackStageRunners } from './track.js';
 
 /** `stage-exec` (hidden): what a SLURM job runs, one stage of a spec in this process. */
 export function registerStageExec(program: Command): void {
@@ -12,12 +13,14 @@ export function registerStageExec(program: Command): void {
     .option('--results <dir>', 'results root')
     .option('--force', 'redo the stage even when done')
     .option('--runners <module>', 'module with stage runners (tests)')
-    .action(async (flags: { spec: string; stage: string; results?: string; force?: boolean; runners?: string }) => {
+    .option('--track <tracker>', trackOption, collectValues)
+    .action(async (flags: { spec: string; stage: string; results?: string; force?: boolean; runners?: string; track?: string[] }) => {
       const { buildPlan } = await import('../../../plan/build.js');
       const plan = await buildPlan(flags.spec, flags.results ? { resultsRoot: flags.results } : {});
       const stage = plan.stages.get(flags.stage);
       if (!stage) throw new UsageError(`stage ${flags.stage} is not in the plan of ${flags.spec} (results root ${plan.resultsRoot}); did the spec change after submission?`);
-      const runners = await loadRunners(flags.runners);
+      // The controller opened the tracker runs; a job only lets its training report into them.
+      const runners = await trackStageRunners(plan, flags.track, await loadRunners(flags.runners));
       const { runJobStage } = await import('../../../exec/jobStage.js');
       const ac = new AbortController();
       const detach = abortOnSignals(ac);
