@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { Plan, Stage } from '../plan/types.js';
 import { STAGE_LOG } from './cache.js';
+import { slurmJobIdOf } from './lock.js';
 import { attemptOf, awaitRanks, rendezvousEnv, rendezvousFromSlurm, reportRankSuccess } from './ranks.js';
 import { defaultSlurmCli, type SlurmCli } from './slurm/cli.js';
 import { runStage, type StageOutcome } from './stage.js';
@@ -29,7 +30,7 @@ export type JobStageOutcome = StageOutcome | { status: 'rank-done'; rank: number
 
 export async function runJobStage(o: JobStageOptions): Promise<JobStageOutcome> {
   const env = process.env;
-  const jobId = env['SLURM_JOB_ID'];
+  const jobId = slurmJobIdOf(env);
   const cli = o.cli ?? defaultSlurmCli;
   const rdv = await rendezvousFromSlurm(o.stage, env, cli);
   const attempt = attemptOf(env);

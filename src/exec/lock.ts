@@ -6,6 +6,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { tempNameFor } from './fsutil.js';
 import { writeNewFileSync } from '../util/atomicFile.js';
 
+/**
+ * The id ablate records for the job running this process: `<array job>_<index>` for an element of a job
+ * array (what sbatch, squeue and the submissions file call it), else SLURM_JOB_ID.
+ */
+export function slurmJobIdOf(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const array = env['SLURM_ARRAY_JOB_ID'];
+  const task = env['SLURM_ARRAY_TASK_ID'];
+  return array && task ? `${array}_${task}` : env['SLURM_JOB_ID'];
+}
+
 /** One controller per stage: this file in the stage folder says who runs it. */
 export const LOCK_FILE = '.ablate-lock';
 
@@ -55,7 +65,7 @@ export function procStartOf(pid: number): string | undefined {
 function slurmJobEnded(jobId: string): boolean {
   const r = spawnSync('scontrol', ['show', 'job', jobId], { encoding: 'utf8', timeout: 30_000 });
   if (r.error) return false;
-  if (r.status !== 0) return /invalid job id/i.test(r.stderr ?? '');
+  if (r.status !== 0) return /invalid job id|^Job \S+ not found/im.test(r.stderr ?? '');
   const state = /JobState=(\S+)/.exec(r.stdout ?? '')?.[1];
   return state !== undefined && !['RUNNING', 'COMPLETING', 'CONFIGURING', 'SUSPENDED', 'STOPPED', 'SIGNALING', 'STAGE_OUT'].includes(state);
 }
@@ -84,7 +94,7 @@ export function pidAlive(pid: number): boolean {
  * attempt of the job (requeued after a node failure): SLURM runs one attempt at a time, so that one is
  * dead, although scontrol reports the job RUNNING (waiting for it would hang the job until its time limit).
  */
-export function isStale(h: LockHolder, ownJobId: string | undefined = process.env['SLURM_JOB_ID'], nowMs = Date.now()): boolean {
+export function isStale(h: LockHolder, ownJobId: string | undefined = slurmJobIdOf(), nowMs = Date.now()): boolean {
   if (h.host !== hostname()) {
     if (h.jobId !== undefined && h.jobId === ownJobId) return true;
     if (h.heartbeatAt !== undefined) return nowMs - Date.parse(h.heartbeatAt) > HEARTBEAT_STALE_MS;

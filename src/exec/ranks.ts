@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AblateError } from '../errors.js';
 import type { Stage } from '../plan/types.js';
 import { writeFileAtomic } from './fsutil.js';
+import { slurmJobIdOf } from './lock.js';
 import { defaultSlurmCli, type SlurmCli } from './slurm/cli.js';
 
 export interface Rendezvous {
@@ -25,7 +26,7 @@ export interface Rendezvous {
 /** Ports 29500–39499, by job id: every rank computes the same one, and concurrent jobs rarely share it. */
 export const portForJob = (jobId: string): number => 29500 + (Number.parseInt(jobId, 10) % 10000);
 
-export const attemptOf = (env: NodeJS.ProcessEnv): string => `${env['SLURM_JOB_ID'] ?? 'local'}.${env['SLURM_RESTART_COUNT'] ?? '0'}`;
+export const attemptOf = (env: NodeJS.ProcessEnv): string => `${slurmJobIdOf(env) ?? 'local'}.${env['SLURM_RESTART_COUNT'] ?? '0'}`;
 
 /** The rendezvous of a multi-node stage from the job's environment; undefined for a one-node stage. */
 export async function rendezvousFromSlurm(stage: Stage, env: NodeJS.ProcessEnv = process.env, cli: SlurmCli = defaultSlurmCli): Promise<Rendezvous | undefined> {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import ajvErrors from 'ajv-errors';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import * as compiledValidators from './validators.generated.js';
 import { closest, distance } from 'fastest-levenshtein';
 
 /** The experiment JSON Schema: the single source of truth for the spec's shape. */
@@ -21,20 +21,12 @@ export interface SchemaNode {
   [k: string]: unknown;
 }
 
-let compiled: { spec: ValidateFunction; sweep: ValidateFunction } | undefined;
-
-/** Compiled validators (cached). `spec` fills defaults in place, so validated configs are canonical. */
+/**
+ * The validators, precompiled by `npm run gen` (ajv standalone code with ajv-errors; allErrors,
+ * useDefaults, verbose). `spec` fills defaults in place, so validated configs are canonical.
+ */
 export function validators(): { spec: ValidateFunction; sweep: ValidateFunction } {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true, verbose: true });
-    ajvErrors.default(ajv);
-    ajv.addSchema(experimentSchema);
-    compiled = {
-      spec: ajv.getSchema(experimentSchema.$id)!,
-      sweep: ajv.getSchema(`${experimentSchema.$id}#/$defs/Sweep`)!,
-    };
-  }
-  return compiled;
+  return compiledValidators as unknown as { spec: ValidateFunction; sweep: ValidateFunction };
 }
 
 export function deref(node: SchemaNode | undefined): SchemaNode | undefined {

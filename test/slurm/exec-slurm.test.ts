@@ -152,7 +152,7 @@ describe.skipIf(!hasSlurm && !process.env['CI'])('SLURM executor (real cluster)'
     const failingRun = (JSON.parse(plan.stdout) as { runs: Array<{ id: string; name: string }> }).runs.find((x) => x.name.includes('0.002'))!;
     const r = await run(f, [], { STANDIN_FAIL_KIND: 'train', STANDIN_FAIL_RUNS: failingRun.id });
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/failed train [0-9a-f]+: job \d+ FAILED/);
+    expect(r.stdout).toMatch(/failed train [0-9a-f]+: job \d+(_\d+)? FAILED/);
     const st = await status(f);
     const bad = st.runs.find((x) => x.name.includes('0.002'))!;
     expect(bad.state).toBe('failed');

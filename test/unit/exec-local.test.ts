@@ -119,7 +119,14 @@ describe('local executor', () => {
     const runners: StageRunners = { ...standInRunners(), materialize: (ctx) => import('../../src/exec/command.js').then((m) => m.runStageCommand(ctx, mat.command!.argv, { graceMs: 300 })) };
     const ac = new AbortController();
     const t0 = Date.now();
-    setTimeout(() => ac.abort(new Error('received SIGINT')), 500);
+    // Interrupt once the child is up (its "ready" is in the stage log), not after a fixed delay that a loaded machine can outrun.
+    const poll = setInterval(() => {
+      const text = existsSync(path.join(mat.dir, 'ablate-stage.log')) ? readFileSync(path.join(mat.dir, 'ablate-stage.log'), 'utf8') : '';
+      if (text.includes('ready')) {
+        clearInterval(poll);
+        ac.abort(new Error('received SIGINT'));
+      }
+    }, 20);
     const s = await executeLocal(plan, runners, { signal: ac.signal, graceMs: 300 });
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(s.interrupted).toBe(true);

@@ -41,6 +41,9 @@ describe('SLURM executor under failure', () => {
     const flaky: SlurmCli = async (cmd, args) => (cmd === 'scontrol' && n++ === 0 ? { stdout: '', stderr: 'Unable to contact slurm controller (connect failure)', exitCode: 1 } : c.cli(cmd, args));
     await expect(queryJobStates(flaky, 'x', ['9'])).rejects.toThrow(/scontrol show job 9 failed/);
     expect((await queryJobStates(flaky, 'x', ['9'])).get('9')?.state).toBe('GONE');
+    // An element of a job array SLURM forgot is "not found" (as scontrol 22.05 says it), not an error.
+    const arrayGone: SlurmCli = async (cmd, args) => (cmd === 'scontrol' ? { stdout: '', stderr: `Job ${args[2]} not found\n`, exitCode: 1 } : c.cli(cmd, args));
+    expect((await queryJobStates(arrayGone, 'x', ['177_0'])).get('177_0')?.state).toBe('GONE');
   });
 
   it('a job submitted by a controller killed before it recorded the job is adopted, not submitted twice', async () => {

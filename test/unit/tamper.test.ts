@@ -193,6 +193,27 @@ describe('checked reuse: each tampering is detected and redoes exactly the damag
     });
   });
 
+  it('verify of a results folder re-hashes every finished stage and checks the lock\'s own hashes', async () => {
+    const root = path.join(dir, 'verify-results');
+    mkdirSync(root);
+    cpSync(results, root, { recursive: true });
+    const ok = await cli(['verify', root]);
+    expect(ok.exitCode, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/verified: 6 finished stage\(s\) re-hashed and 1 lock\(s\) checked/);
+    const lockFile = path.join(root, 'experiments', 'tamper', 'ablate.lock.json');
+    const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { datasets: Record<string, { dataSha256: string }> };
+    const [id, first] = Object.entries(lock.datasets)[0]!;
+    first.dataSha256 = first.dataSha256.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'));
+    writeFileSync(lockFile, JSON.stringify(lock, null, 2));
+    const ev = stageDirs('eval', root)[1]!;
+    writeFileSync(path.join(ev, 'result.json'), readFileSync(path.join(ev, 'result.json'), 'utf8').replace('"pass@1": 0.5', '"pass@1": 0.7'));
+    const bad = await cli(['verify', root]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stdout).toContain(`DAMAGED experiments/tamper/ablate.lock.json: dataset ${id}: dataSha256 ${first.dataSha256} differs from the manifest's`);
+    expect(bad.stdout).toMatch(/DAMAGED stages\/eval\/\w+\/: result\.json changed since the stage finished/);
+    expect(bad.stdout).toMatch(/verification FAILED: [23] mismatch/);
+  });
+
   it('a copied results folder re-runs fully cached, and its evaluations read its own adapters', async () => {
     const copyRoot = path.join(dir, 'copied-results');
     mkdirSync(copyRoot);

@@ -44,10 +44,17 @@ export function registerBundle(program: Command): void {
     });
   program
     .command('verify')
-    .description('re-materialize every dataset of a bundle from its sources and check it against the lock')
-    .argument('<bundle>', 'bundle file or an imported bundle folder')
+    .description('re-materialize every dataset of a bundle from its sources and check it against the lock; of a results folder, re-hash every finished stage and check the locks')
+    .argument('<bundle>', 'bundle file, an imported bundle folder, or a results folder')
     .option('--json', 'machine-readable output')
     .action(async (bundle: string, opts: { json?: boolean }) => {
+      const { isResultsFolder, renderResultsVerify, verifyResultsFolder } = await import('../../bundle/verifyResults.js');
+      if (isResultsFolder(bundle)) {
+        const r = verifyResultsFolder(bundle);
+        process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : renderResultsVerify(r));
+        if (!r.ok) throw new AblateError(`results folder ${bundle} does not match its records`, EXIT.failed);
+        return;
+      }
       const { defaultRunners } = await import('../../exec/runners.js');
       const { verifyBundle } = await import('../../bundle/verify.js');
       const runners = await defaultRunners();

@@ -63,7 +63,8 @@ export async function queryJobStates(cli: SlurmCli, jobName: string, jobIds: str
     const state = /JobState=(\S+)/.exec(s.stdout)?.[1];
     const restarts = Number(/Restarts=(\d+)/.exec(s.stdout)?.[1] ?? '0');
     if (s.exitCode === 0 && state) states.set(id, { state, reason: /Reason=(\S+)/.exec(s.stdout)?.[1] ?? '', ...(restarts > 0 ? { restarts } : {}) });
-    else if (/invalid job id/i.test(`${s.stderr}\n${s.stdout}`)) states.set(id, { state: GONE, reason: 'the job left the queue; its completion record decides' });
+    // A plain job SLURM forgot: "Invalid job id specified"; an element of a job array: "Job 7_3 not found".
+    else if (/invalid job id|^Job \S+ not found/im.test(`${s.stderr}\n${s.stdout}`)) states.set(id, { state: GONE, reason: 'the job left the queue; its completion record decides' });
     else throw new SlurmQueryError(`scontrol show job ${id} failed (exit ${s.exitCode}): ${(s.stderr || s.stdout).trim()}`);
   }
   return states;
