@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-// Regenerates every file derived from schemas/experiment.schema.json (the single source of truth):
-// the TypeScript types, the README's spec reference and the precompiled validators. `--check` fails
-// when one is stale.
+// Regenerates every file derived from the schemas (the single source of truth): the TypeScript
+// types, the README's spec reference (with each tool's eval.args and train.args) and the
+// precompiled validators. `--check` fails when one is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { compile } from 'json-schema-to-typescript';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import ajvErrors from 'ajv-errors';
-import { renderSpecReference, replaceBetweenMarkers } from './specReference.mjs';
+import { renderEvalArgsReference, renderSpecReference, renderTrainArgsReference, replaceBetweenMarkers } from './specReference.mjs';
 
 const root = new URL('..', import.meta.url);
-const schema = JSON.parse(readFileSync(new URL('schemas/experiment.schema.json', root), 'utf8'));
+const readJson = (file) => JSON.parse(readFileSync(new URL(file, root), 'utf8'));
+const schema = readJson('schemas/experiment.schema.json');
+const evalArgs = readJson('schemas/eval-args.schema.json');
+const trainArgs = readJson('schemas/llamafactory-args.json');
 const check = process.argv.includes('--check');
 
 const banner = '/* Generated from schemas/experiment.schema.json by `npm run gen`. Do not edit. */';
@@ -49,7 +52,7 @@ const validatorCode = [
 const readme = readFileSync(new URL('README.md', root), 'utf8');
 const outputs = [
   ['src/spec/types.generated.ts', types],
-  ['README.md', replaceBetweenMarkers(readme, renderSpecReference(schema))],
+  ['README.md', replaceBetweenMarkers(readme, [renderSpecReference(schema), renderEvalArgsReference(evalArgs), renderTrainArgsReference(trainArgs)].join('\n'))],
   ['src/spec/validators.generated.ts', validatorCode],
 ];
 let stale = 0;

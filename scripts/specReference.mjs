@@ -44,3 +44,50 @@ export function renderSpecReference(schema) {
   rows(schema, schema, '', out);
   return out.join('\n');
 }
+
+const TOOL_ORDER = ['local', 'bigcode', 'evalplus', 'livecodebench'];
+
+/** Per evaluation tool, the `eval.args` a spec may set (schemas/eval-args.schema.json). */
+export function renderEvalArgsReference(evalArgs) {
+  const out = [];
+  for (const tool of TOOL_ORDER) {
+    const def = evalArgs.$defs[tool];
+    const required = new Set(def.required ?? []);
+    out.push('', `**\`eval.args\` of \`eval.tool: ${tool}\`** — ${def.description}`, '', '| key | type | default | meaning |', '|---|---|---|---|');
+    const managed = [];
+    for (const [name, spec] of Object.entries(def.properties)) {
+      if (spec['x-ablate-managed'] !== undefined) {
+        managed.push(`\`${name}\``);
+        continue;
+      }
+      const type = spec.enum ? spec.enum.map((v) => `\`${v}\``).join(' \\| ') : spec.type;
+      const def_ = spec.default !== undefined ? `\`${JSON.stringify(spec.default)}\`${spec['x-ablate-default'] ? '' : ` (${tool}'s)`}` : required.has(name) ? '**required**' : '';
+      const desc = (spec.description ?? '').replace(/\|/g, '\\|');
+      out.push(`| \`${name}\` | ${type} | ${def_} | ${desc} |`);
+    }
+    if (managed.length) out.push('', `Set by ablate (refused in a spec): ${managed.join(', ')}.`);
+  }
+  return out.join('\n');
+}
+
+/** Every LLaMA-Factory argument `train.args` accepts (schemas/llamafactory-args.json, generated from the pinned package). */
+export function renderTrainArgsReference(lf) {
+  const names = Object.keys(lf.args).sort();
+  const out = [
+    '',
+    `**\`train.args\`** — any argument of LLaMA-Factory ${lf.llamafactory_version} (${names.length}; types and defaults are LLaMA-Factory's own, from \`schemas/llamafactory-args.json\`).`,
+    '',
+    '<details><summary>All LLaMA-Factory arguments</summary>',
+    '',
+    '| key | type | default | declared in |',
+    '|---|---|---|---|',
+  ];
+  for (const name of names) {
+    const a = lf.args[name];
+    const type = a.choices ? a.choices.map((v) => `\`${v}\``).join(' \\| ') : a.type.replace(/\|/g, ' \\| ');
+    const d = a.default === undefined || a.default === null ? '' : `\`${JSON.stringify(a.default).replace(/\|/g, '\\|')}\``;
+    out.push(`| \`${name}\` | ${type}${a.nullable ? ' or null' : ''} | ${d} | ${a.group ?? ''} |`);
+  }
+  out.push('', '</details>');
+  return out.join('\n');
+}

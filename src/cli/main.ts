@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AblateError, EXIT } from '../errors.js';
 import { commands } from './commands/index.js';
+import { wantsVerboseVersion } from './version.js';
 
 /** The package version, read from package.json beside dist/ (no JSON import attributes needed). */
 function packageVersion(): string {
@@ -24,11 +25,17 @@ export async function main(argv: string[]): Promise<void> {
   const program = new Command('ablate')
     .description('Declarative instruction-data ablation studies for code LLMs.')
     .version(packageVersion(), '-V, --version', 'print the version of ablate')
+    .option('--verbose', 'with --version: also Node, the Python tools and the BigCode harness, with their versions')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
     .exitOverride();
   for (const register of commands) register(program);
   try {
+    if (wantsVerboseVersion(argv.slice(2))) {
+      const { verboseVersion } = await import('./version.js');
+      process.stdout.write(await verboseVersion(packageVersion()));
+      return;
+    }
     await program.parseAsync(argv);
   } catch (err) {
     process.exitCode = exitCodeFor(err, program.opts<{ debug?: boolean }>().debug === true);

@@ -252,14 +252,4 @@ export function formatMissing(missing: readonly Artifact[], specFile: string): s
   return `${missing.length} artifact(s) needed by this run are not on this machine:\n${lines.join('\n')}\nFetch them first (on a machine with internet, e.g. the login node): ablate fetch ${specFile}`;
 }
 
-export function formatBytes(n: number | undefined): string {
-  if (n === undefined) return '?';
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
+export { formatBytes } from '../util/bytes.js';

@@ -389,7 +389,7 @@ export interface Train {
   template?: string;
   finetuning?: 'lora' | 'full' | 'freeze' | 'oft';
   /**
-   * Extra LLaMA-Factory arguments, checked against its own argument names.
+   * Extra LLaMA-Factory arguments, checked against its own names and types (all listed below the table). ablate sets model_name_or_path, model_revision, template, finetuning_type, deepspeed, dataset, dataset_dir, output_dir, stage, do_train and overwrite_output_dir itself (from train.* and the stage), and defaults report_to: none, plot_loss: true, logging_steps: 10, save_steps: 500.
    */
   args?: {};
   /**
@@ -439,7 +439,7 @@ export interface Eval {
    */
   tasks: [string, ...string[]];
   /**
-   * Tool arguments (bigcode: max_length_generation, n_samples, do_sample, temperature, ...).
+   * Arguments of the evaluation tool; each tool's are listed below the table with types and defaults (schemas/eval-args.schema.json).
    */
   args?: {};
   /**

@@ -11,6 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { runLineByLine } from '../util/lines.js';
+import { watchPip, type PipWatch, type ProgressSink } from './pipProgress.js';
 import { mkdir, readFile, readdir, rename, rm, writeFile, mkdtemp, open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -117,7 +118,10 @@ export async function requireToolEnv(env: NodeJS.ProcessEnv = process.env): Prom
 }
 
 export interface EnsureToolEnvOptions {
-  onProgress?: (line: string) => void;
+  /** Progress lines; `transient` ones are heartbeats (see pipProgress.ts's progressSink). */
+  onProgress?: ProgressSink;
+  /** Interval of the heartbeat lines during the install (default 15 s). */
+  heartbeatMs?: number;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
 }
@@ -186,11 +190,20 @@ async function buildManagedEnv(finalPath: string, opts: EnsureToolEnvOptions): P
   const started = Date.now();
   say(`Installing the Python tools into ${finalPath}`);
   say(`  Python ${python.version} (${python.path}); download ${APPROX_DOWNLOAD}; a few minutes on a fast link, longer on a slow one.`);
+  // pip downloads into its TMPDIR: a folder of ours beside the env, so its growth is the download's progress.
+  const pipTmp = `${tmp}.pip`;
+  await mkdir(pipTmp, { recursive: true });
+  // Its name starts like the build folder's: the pid file keeps another process's stale-build sweep off it.
+  await writeFile(path.join(pipTmp, '.ablate-build.pid'), String(process.pid));
+  const watch = watchPip(say, { downloads: pipTmp, env: tmp }, opts.heartbeatMs);
   try {
-    await run(python.path, ['-m', 'venv', tmp], say, opts.signal, env);
+    watch.step(1, 3, 'creating the virtual environment');
+    await run(python.path, ['-m', 'venv', tmp], watch, opts.signal, env);
     const py = pythonBin(tmp);
-    await run(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '-r', pins.requirementsFile, '-c', pins.constraintsFile], say, opts.signal, env);
-    await run(py, ['-c', 'import llamafactory, evalplus, tokenizers, transformers'], say, opts.signal, { ...env, DISABLE_VERSION_CHECK: '1' });
+    watch.step(2, 3, 'pip: downloading and installing the pinned packages');
+    await run(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '-r', pins.requirementsFile, '-c', pins.constraintsFile], watch, opts.signal, { ...env, TMPDIR: pipTmp });
+    watch.step(3, 3, 'checking that the tools import');
+    await run(py, ['-c', 'import llamafactory, evalplus, tokenizers, transformers'], watch, opts.signal, { ...env, DISABLE_VERSION_CHECK: '1' });
     await relocateScripts(tmp, finalPath);
     await rm(path.join(tmp, '.ablate-build.pid'), { force: true });
     const marker = { pinHash: pins.hash, python: python.version, builtWith: python.path, seconds: Math.round((Date.now() - started) / 1000) };
@@ -207,19 +220,23 @@ async function buildManagedEnv(finalPath: string, opts: EnsureToolEnvOptions): P
     await rm(tmp, { recursive: true, force: true }).catch(() => {});
     if (opts.signal?.aborted) throw err;
     throw new AblateError(`Installing the Python tools into ${finalPath} failed (nothing was kept; retry with \`ablate tools install\`): ${(err as Error).message}`);
+  } finally {
+    watch.stop();
+    await rm(pipTmp, { recursive: true, force: true }).catch(() => {});
   }
   say(`Python tools installed in ${Math.round((Date.now() - started) / 1000)} s: ${finalPath}`);
   return finalPath;
 }
 
-async function run(file: string, args: string[], say: (l: string) => void, signal: AbortSignal | undefined, env: NodeJS.ProcessEnv): Promise<void> {
+async function run(file: string, args: string[], watch: PipWatch, signal: AbortSignal | undefined, env: NodeJS.ProcessEnv): Promise<void> {
   const r = await runLineByLine(file, args, {
     from: 'all',
     env,
     extendEnv: false,
     ...(signal ? { signal } : {}),
     onLine: (line) => {
-      if (isProgressLine(line)) say(`  ${line.trim()}`);
+      watch.line(line);
+      if (isProgressLine(line) && !/^\s*Installing collected/.test(line)) watch.say(`  ${line.trim()}`);
     },
   });
   if (!r.ok) throw new AblateError(`${path.basename(file)} ${args.slice(0, 3).join(' ')} failed (exit ${r.exit}):\n${r.tail.join('\n')}`);

@@ -38,8 +38,11 @@ export function registerPlan(program: Command): void {
       const data = describePlan(plan);
       const { estimateCost, renderCost } = await import('../../exec/cost.js');
       const { executeSettingsOf } = await import('../../exec/controller.js');
-      const cost = estimateCost(plan, executeSettingsOf(plan));
+      const settings = executeSettingsOf(plan);
+      const cost = estimateCost(plan, settings);
       const detectable = detectableDifferences(plan, discordance);
-      process.stdout.write(opts.json ? `${JSON.stringify({ ...data, cost, detectable }, null, 2)}\n` : `${renderPlanTable(data)}${renderCost(cost)}${renderDetectable(detectable)}`);
+      const { preflight, renderPreflight } = await import('../preflightBlock.js');
+      const pre = await preflight(plan, { spec: file, executor: settings.executor ?? 'local', gpus: settings.gpus ?? [] });
+      process.stdout.write(opts.json ? `${JSON.stringify({ ...data, cost, detectable, preflight: pre }, null, 2)}\n` : `${renderPlanTable(data)}${renderCost(cost)}${renderDetectable(detectable)}${renderPreflight(pre, file)}`);
     });
 }

@@ -74,7 +74,8 @@ async function prepare(plan: Plan, r: ParsedRun): Promise<void> {
   if (needsPython) {
     // Install once, on the terminal, before any stage (or SLURM job) would each try to.
     const { ensureToolEnv } = await import('../../tools/pyenv.js');
-    await ensureToolEnv({ onProgress: (line) => process.stderr.write(`${line}\n`) });
+    const { progressSink, heartbeatMs } = await import('../../tools/pipProgress.js');
+    await ensureToolEnv({ onProgress: progressSink(process.stderr), heartbeatMs: heartbeatMs(process.stderr) });
   }
 }
 
@@ -136,7 +137,17 @@ async function report(plan: Plan, r: ParsedRun, summary: ExecSummary): Promise<v
     const { renderDryRun } = await import('./run/dryRun.js');
     const { text, warnings } = await renderDryRun(plan);
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-    if (!quietJson) process.stdout.write(`Dry run: ${summary.ran} stage(s) would run, ${summary.cached} already done; nothing was started.${summary.failed ? `\n${summary.failed} stage(s) could not be prepared:` : ''}\n${summary.failures.map((f) => `  ${f.kind} ${f.id}: ${f.error.split('\n')[0]}\n`).join('')}${text}`);
+    const { executeSettingsOf } = await import('../../exec/controller.js');
+    const { pendingStages } = await import('./run/preflight.js');
+    const { preflight, renderPreflight } = await import('../preflightBlock.js');
+    const settings = executeSettingsOf(plan);
+    const pre = await preflight(plan, {
+      spec,
+      executor: flags.executor ?? settings.executor ?? 'local',
+      gpus: r.gpus ?? settings.gpus ?? [],
+      stages: pendingStages(plan, { ...(r.until ? { until: r.until } : {}), ...(r.force.length ? { force: r.force } : {}), ...(flags.only ? { only: flags.only } : {}) }),
+    });
+    if (!quietJson) process.stdout.write(`Dry run: ${summary.ran} stage(s) would run, ${summary.cached} already done; nothing was started.${summary.failed ? `\n${summary.failed} stage(s) could not be prepared:` : ''}\n${summary.failures.map((f) => `  ${f.kind} ${f.id}: ${f.error.split('\n')[0]}\n`).join('')}${text}\n${renderPreflight(pre, spec)}`);
     return;
   }
   const { formatSummary } = await import('../../exec/progress.js');

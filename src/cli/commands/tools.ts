@@ -44,7 +44,8 @@ export function registerTools(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const { ensureToolEnv } = await import('../../tools/pyenv.js');
       const { toolsInfo } = await import('../../tools/toolsInfo.js');
-      const envPath = await ensureToolEnv({ onProgress: (line) => process.stderr.write(`${line}\n`) });
+      const { progressSink, heartbeatMs } = await import('../../tools/pipProgress.js');
+      const envPath = await ensureToolEnv({ onProgress: progressSink(process.stderr), heartbeatMs: heartbeatMs(process.stderr) });
       const info = await toolsInfo();
       process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `${envPath}\n${renderToolsInfo(info)}`);
     });

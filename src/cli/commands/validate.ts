@@ -6,6 +6,8 @@ export interface ValidateReport {
   ok: boolean;
   runs?: number;
   diagnostics: Diagnostic[];
+  /** What the valid spec needs on this machine (see preflightBlock.ts). */
+  preflight?: import('../preflightBlock.js').Preflight;
 }
 
 /** Validates each spec; collects every file's problems instead of stopping at the first file. */
@@ -30,8 +32,17 @@ export function registerValidate(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (files: string[], opts: { json?: boolean }) => {
       const reports = await validateFiles(files);
+      const { buildPlan } = await import('../../plan/build.js');
+      const { executeSettingsOf } = await import('../../exec/controller.js');
+      const { preflight, renderPreflight } = await import('../preflightBlock.js');
+      for (const r of reports) {
+        if (!r.ok) continue;
+        const plan = await buildPlan(r.file);
+        const settings = executeSettingsOf(plan);
+        r.preflight = await preflight(plan, { spec: r.file, executor: settings.executor ?? 'local', gpus: settings.gpus ?? [] });
+      }
       if (opts.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
-      else for (const r of reports) if (r.ok) process.stdout.write(`${r.file}: ok (${r.runs} run${r.runs === 1 ? '' : 's'})\n`);
+      else for (const r of reports) if (r.ok) process.stdout.write(`${r.file}: ok (${r.runs} run${r.runs === 1 ? '' : 's'})\n${renderPreflight(r.preflight!, r.file)}`);
       const problems = reports.flatMap((r) => r.diagnostics);
       if (problems.length) throw new InputError(problems);
     });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { SCRATCH_PLACEHOLDER } from '../../util/scratch.js';
 import type { StageCommand } from '../../plan/types.js';
 import type { EvalInvocation, EvalTaskIssue } from '../evalCommon.js';
+import { ablateDefaults, evalArgSpecs } from '../evalArgs.js';
 
 /** How an argument is spelled on the command line. */
 type ArgKind =
@@ -17,66 +18,16 @@ type ArgKind =
   | 'flag' // store_true: present when true
   | 'negated-flag'; // store_false: present when false (only --postprocess)
 
-/** Every argument the harness's parser accepts. */
-export const BIGCODE_ARGS: Readonly<Record<string, ArgKind>> = {
-  // bigcode_eval/arguments.py (EvalArguments, parsed by HfArgumentParser)
-  prefix: 'value',
-  do_sample: 'bool',
-  temperature: 'float',
-  top_k: 'int',
-  top_p: 'float',
-  n_samples: 'int',
-  eos: 'value',
-  seed: 'int',
-  // main.py parse_args()
-  model: 'value',
-  modeltype: 'value',
-  peft_model: 'value',
-  revision: 'value',
-  use_auth_token: 'flag',
-  trust_remote_code: 'flag',
-  tasks: 'value',
-  instruction_tokens: 'value',
-  batch_size: 'int',
-  max_length_generation: 'int',
-  precision: 'value',
-  load_in_8bit: 'flag',
-  load_in_4bit: 'flag',
-  left_padding: 'flag',
-  limit: 'int',
-  limit_start: 'int',
-  save_every_k_tasks: 'int',
-  postprocess: 'negated-flag',
-  allow_code_execution: 'flag',
-  generation_only: 'flag',
-  load_generations_path: 'value',
-  load_data_path: 'value',
-  metric_output_path: 'value',
-  save_generations: 'flag',
-  load_generations_intermediate_paths: 'value',
-  save_generations_path: 'value',
-  save_references: 'flag',
-  save_references_path: 'value',
-  prompt: 'value',
-  max_memory_per_gpu: 'value',
-  check_references: 'flag',
-};
+/** Every argument the harness's parser accepts, as schemas/eval-args.schema.json lists them. */
+const BIGCODE_SPECS = evalArgSpecs('bigcode');
+export const BIGCODE_ARGS: Readonly<Record<string, ArgKind>> = Object.fromEntries(
+  Object.entries(BIGCODE_SPECS).map(([name, spec]) => [name, spec['x-ablate-cli'] ?? 'value']),
+);
 
 /** Arguments ablate sets itself: a spec may not override them (the stage's outputs depend on them). */
-const MANAGED_ARGS: Readonly<Record<string, string>> = {
-  model: 'set train.model (the evaluated model is the trained one)',
-  peft_model: 'ablate passes the trained adapter itself',
-  tasks: 'list tasks in eval.tasks',
-  limit: 'use eval.limit',
-  metric_output_path: 'ablate writes it into the eval stage folder',
-  save_generations: 'always on: per-problem outcomes are scored from the saved generations',
-  save_generations_path: 'ablate writes it into the eval stage folder',
-  allow_code_execution: 'always on: code tasks cannot be scored without it',
-  generation_only: 'not supported by ablate stages',
-  load_generations_path: 'not supported by ablate stages',
-  load_generations_intermediate_paths: 'not supported by ablate stages',
-  check_references: 'not supported by ablate stages',
-};
+const MANAGED_ARGS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(BIGCODE_SPECS).flatMap(([name, spec]) => (spec['x-ablate-managed'] !== undefined ? [[name, spec['x-ablate-managed']]] : [])),
+);
 
 const PRECISIONS = ['fp32', 'fp16', 'bf16'];
 
@@ -143,10 +94,7 @@ function checkArgType(kind: ArgKind, value: unknown): string | undefined {
 /** The effective harness arguments: ablate's greedy defaults, then the spec's `eval.args`. */
 export function bigcodeEffectiveArgs(inv: Pick<EvalInvocation, 'args' | 'gpus' | 'limit'>): Record<string, unknown> {
   return {
-    do_sample: false,
-    n_samples: 1,
-    batch_size: 1,
-    max_length_generation: 512,
+    ...ablateDefaults('bigcode'),
     // bf16 halves memory on GPUs; CPUs run fp32 (bf16 matmuls are slow or unsupported there).
     precision: inv.gpus > 0 ? 'bf16' : 'fp32',
     ...inv.args,

@@ -6,36 +6,24 @@ import path from 'node:path';
 import type { StageCommand } from '../../plan/types.js';
 import type { EvalInvocation, EvalTaskIssue } from '../evalCommon.js';
 import { pythonFloat } from '../evalCommon.js';
+import { ablateDefaults, argKind, evalArgSpecs } from '../evalArgs.js';
 
 export const EVALPLUS_DATASETS = ['humaneval', 'mbpp'] as const;
 
-/** Spec `eval.args` ablate passes through, and the command each belongs to. */
-const CODEGEN_ARGS: Readonly<Record<string, 'int' | 'float' | 'bool' | 'string'>> = {
-  bs: 'int',
-  n_samples: 'int',
-  temperature: 'float',
-  greedy: 'bool',
-  version: 'string',
-  backend: 'string',
-  force_base_prompt: 'bool',
-  tp: 'int',
-  attn_implementation: 'string',
-  trust_remote_code: 'bool',
-  dtype: 'string',
-};
-const EVALUATE_ARGS: Readonly<Record<string, 'int' | 'float' | 'bool' | 'string'>> = {
-  base_only: 'bool',
-  parallel: 'int',
-  min_time_limit: 'float',
-  gt_time_limit_factor: 'float',
-  mini: 'bool',
-  noextreme: 'bool',
-};
 /**
- * Arguments both commands take: evaluate(version=...) loads the dataset version it scores against,
- * so a version given to codegen alone would score samples against another version's tests.
+ * Spec `eval.args` ablate passes through, and the command each belongs to (schemas/eval-args.schema.json).
+ * `version` goes to both: evaluate(version=...) loads the dataset version it scores against, so a
+ * version given to codegen alone would score samples against another version's tests.
  */
-const SHARED_ARGS: readonly string[] = ['version'];
+const EVALPLUS_SPECS = evalArgSpecs('evalplus');
+const argsOfStep = (step: 'codegen' | 'evaluate'): Readonly<Record<string, 'int' | 'float' | 'bool' | 'string'>> =>
+  Object.fromEntries(
+    Object.entries(EVALPLUS_SPECS)
+      .filter(([, spec]) => spec['x-ablate-step'] === step || spec['x-ablate-step'] === 'both')
+      .map(([name, spec]) => [name, argKind(spec)]),
+  );
+const CODEGEN_ARGS = argsOfStep('codegen');
+const EVALUATE_ARGS = argsOfStep('evaluate');
 
 export const EVALPLUS_FILES = { root: 'evalplus_results', problems: 'problems.jsonl' } as const;
 
@@ -57,7 +45,7 @@ export function checkEvalplusTasks(tasks: readonly string[], opts: { args?: Reco
     for (const [name, value] of Object.entries(opts.args ?? {})) {
       const kind = CODEGEN_ARGS[name] ?? EVALUATE_ARGS[name];
       if (kind === undefined) {
-        issues.push({ task, message: `eval.args.${name} is not an EvalPlus codegen/evaluate argument ablate passes`, suggestion: `use one of: ${[...Object.keys(CODEGEN_ARGS), ...Object.keys(EVALUATE_ARGS)].join(', ')}` });
+        issues.push({ task, message: `eval.args.${name} is not an EvalPlus codegen/evaluate argument ablate passes`, suggestion: `use one of: ${Object.keys(EVALPLUS_SPECS).join(', ')}` });
       } else if ((kind === 'int' && !Number.isInteger(value)) || (kind === 'float' && typeof value !== 'number') || (kind === 'bool' && typeof value !== 'boolean') || (kind === 'string' && typeof value !== 'string')) {
         issues.push({ task, message: `eval.args.${name}: expected ${kind === 'bool' ? 'true or false' : `a ${kind}`}, got ${JSON.stringify(value)}` });
       }
@@ -81,7 +69,7 @@ export function checkEvalplusTasks(tasks: readonly string[], opts: { args?: Reco
 export function evalplusEffectiveArgs(inv: Pick<EvalInvocation, 'args' | 'gpus'>): Record<string, unknown> {
   const greedy = inv.args.greedy ?? !(typeof inv.args.temperature === 'number' && inv.args.temperature > 0);
   return {
-    backend: 'hf',
+    ...ablateDefaults('evalplus'),
     dtype: inv.gpus > 0 ? 'bfloat16' : 'float32',
     ...inv.args,
     greedy,
@@ -133,7 +121,7 @@ export function evalplusSteps(inv: EvalInvocation): StageCommand[] {
   }
   const samples = evalplusSamplesPath(root, inv.task, model, String(effective.backend), Number(effective.temperature ?? 0));
   const evaluate = ['--dataset', inv.task, '--samples', samples];
-  for (const name of [...Object.keys(EVALUATE_ARGS), ...SHARED_ARGS].sort()) {
+  for (const name of Object.keys(EVALUATE_ARGS).sort()) {
     if (effective[name] !== undefined) evaluate.push(...flag(name, effective[name]));
   }
   return [

@@ -11,28 +11,17 @@ import { SCRATCH_PLACEHOLDER } from '../../util/scratch.js';
 import type { StageCommand } from '../../plan/types.js';
 import type { EvalInvocation, EvalTaskIssue } from '../evalCommon.js';
 import { pythonFloat } from '../evalCommon.js';
+import { ablateDefaults, argKind, evalArgSpecs, userEvalArgs } from '../evalArgs.js';
 
 /** The scenario ablate can parse per problem. */
 export const LCB_SCENARIOS = ['codegeneration'] as const;
 
-const LCB_ARGS: Readonly<Record<string, 'int' | 'float' | 'bool' | 'string'>> = {
-  model: 'string',
-  trust_remote_code: 'bool',
-  not_fast: 'bool',
-  release_version: 'string',
-  n: 'int',
-  temperature: 'float',
-  top_p: 'float',
-  max_tokens: 'int',
-  stop: 'string',
-  num_process_evaluate: 'int',
-  timeout: 'int',
-  dtype: 'string',
-  start_date: 'string',
-  end_date: 'string',
-  enable_prefix_caching: 'bool',
-};
-const MANAGED = new Set(['local_model_path', 'scenario', 'evaluate', 'tensor_parallel_size', 'custom_output_file', 'continue_existing', 'continue_existing_with_eval', 'debug']);
+/** Its arguments (schemas/eval-args.schema.json): kinds of those a spec may set, and those ablate sets. */
+const LCB_SPECS = evalArgSpecs('livecodebench');
+const LCB_ARGS: Readonly<Record<string, 'int' | 'float' | 'bool' | 'string'>> = Object.fromEntries(
+  userEvalArgs('livecodebench').map((name) => [name, argKind(LCB_SPECS[name]!)]),
+);
+const MANAGED = new Set(Object.keys(LCB_SPECS).filter((name) => LCB_SPECS[name]!['x-ablate-managed'] !== undefined));
 
 export function checkLcbTasks(tasks: readonly string[], args: Record<string, unknown> = {}): EvalTaskIssue[] {
   const issues: EvalTaskIssue[] = [];
@@ -60,7 +49,7 @@ export function checkLcbTasks(tasks: readonly string[], args: Record<string, unk
 }
 
 export function lcbEffectiveArgs(inv: Pick<EvalInvocation, 'args'>): Record<string, unknown> {
-  return { release_version: 'release_latest', n: 1, temperature: 0, ...inv.args };
+  return { ...ablateDefaults('livecodebench'), ...inv.args };
 }
 
 export function lcbModel(inv: EvalInvocation): string {

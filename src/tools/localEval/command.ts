@@ -6,13 +6,10 @@ import path from 'node:path';
 import { hubOfflineEnv } from '../../fetch/locations.js';
 import type { StageCommand } from '../../plan/types.js';
 import type { EvalInvocation, EvalTaskIssue } from '../evalCommon.js';
+import { ablateDefaults, argValueProblem, evalArgSpecs } from '../evalArgs.js';
 
-const LOCAL_ARGS: Readonly<Record<string, 'int' | 'float'>> = {
-  max_new_tokens: 'int',
-  timeout: 'float',
-  workers: 'int',
-  seed: 'int',
-};
+/** Its arguments, types, bounds and defaults: schemas/eval-args.schema.json. */
+const LOCAL_ARGS = evalArgSpecs('local');
 
 export const LOCAL_FILES = { result: 'local_eval.json', generations: 'generations.jsonl' } as const;
 
@@ -26,11 +23,12 @@ export function checkLocalTasks(tasks: readonly string[], opts: { args?: Record<
       issues.push({ task, message: 'the local evaluator needs eval.problems: a HumanEval-format .jsonl or .jsonl.gz file', suggestion: 'e.g. eval.problems: data/quickstart-problems.jsonl' });
     }
     for (const [name, value] of Object.entries(opts.args ?? {})) {
-      const kind = LOCAL_ARGS[name];
-      if (kind === undefined) {
+      const spec = LOCAL_ARGS[name];
+      const problem = spec && argValueProblem(spec, value);
+      if (spec === undefined) {
         issues.push({ task, message: `eval.args.${name} is not an argument of the local evaluator`, suggestion: `use one of: ${Object.keys(LOCAL_ARGS).join(', ')}` });
-      } else if (kind === 'int' ? !(Number.isInteger(value) && (value as number) > 0) : !(typeof value === 'number' && value > 0)) {
-        issues.push({ task, message: `eval.args.${name}: expected a positive ${kind === 'int' ? 'integer' : 'number'}, got ${JSON.stringify(value)}` });
+      } else if (problem) {
+        issues.push({ task, message: `eval.args.${name}: ${problem}` });
       }
     }
   }
@@ -38,7 +36,7 @@ export function checkLocalTasks(tasks: readonly string[], opts: { args?: Record<
 }
 
 export function localEffectiveArgs(inv: Pick<EvalInvocation, 'args' | 'limit'>): Record<string, unknown> {
-  return { max_new_tokens: 128, timeout: 10, workers: 2, seed: 0, ...inv.args, ...(inv.limit !== undefined ? { limit: inv.limit } : {}) };
+  return { ...ablateDefaults('local'), ...inv.args, ...(inv.limit !== undefined ? { limit: inv.limit } : {}) };
 }
 
 export function localSteps(inv: EvalInvocation): StageCommand[] {
