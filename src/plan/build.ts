@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { validateSpec, type ValidatedSpec } from '../spec/validate.js';
 import type { Rule } from '../spec/rules.js';
@@ -36,6 +36,30 @@ function defaultCloneVersion(dir: string): string | undefined {
   return p.commit ? cloneVersion(p) : undefined;
 }
 
+/**
+ * The folder of an imported bundle (`ablate import`) whose top spec this file is: its stages sit
+ * beside `spec/`, so `results`, `report` and `status` on the bundle's spec need no --results.
+ */
+export function importedBundleRoot(specFile: string): string | undefined {
+  let dir = path.dirname(path.resolve(specFile));
+  for (let i = 0; i < 4; i++) {
+    const index = path.join(dir, 'bundle.json');
+    if (existsSync(index)) {
+      try {
+        const b = JSON.parse(readFileSync(index, 'utf8')) as { format?: string; spec?: string };
+        const rel = path.relative(dir, path.resolve(specFile)).split(path.sep).join('/');
+        return b.format === 'ablate-bundle' && b.spec === rel ? dir : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
+}
+
 export function stageDir(resultsRoot: string, kind: string, id: string): string {
   return path.join(resultsRoot, 'stages', kind, id);
 }
@@ -49,7 +73,7 @@ export function planFromValidated(v: ValidatedSpec, opts: PlanOptions = {}): Pla
   const contentOf = opts.contentOf ?? fileSha256Sync;
   const commitOf = opts.commitOf ?? ((repo: string, revision: string) => datasetCommit(repo, revision));
   const specDir = v.loaded.dir;
-  const resultsRoot = path.resolve(cwd, opts.resultsRoot ?? v.spec.execute?.results ?? 'results');
+  const resultsRoot = path.resolve(cwd, opts.resultsRoot ?? importedBundleRoot(v.loaded.absFile) ?? v.spec.execute?.results ?? 'results');
   const stages = new Map<string, Stage>();
   const add = (stage: Omit<Stage, 'runs'>, run: string): Stage => {
     let s = stages.get(stage.id);

@@ -107,3 +107,20 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   return String(v);
 }
+
+/**
+ * One mistake, one message: a value that fits none of a oneOf/anyOf's branches makes ajv report
+ * every branch (and ajv-errors its errorMessage too). Per value, keep the most useful one: an enum
+ * error that can suggest a spelling, else the schema's own errorMessage, else the first.
+ */
+export function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
+  const isAlt = (e: ErrorObject) => e.keyword === 'errorMessage' || e.keyword === 'oneOf' || e.keyword === 'anyOf' || /\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath);
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of errors) if (isAlt(e)) byPath.set(e.instancePath, [...(byPath.get(e.instancePath) ?? []), e]);
+  const keep = new Set<ErrorObject>();
+  for (const group of byPath.values()) {
+    const spelled = group.find((e) => e.keyword === 'enum' && typeof e.data === 'string' && suggest(e.data, (e.params as { allowedValues: unknown[] }).allowedValues.map(String)) !== '');
+    keep.add(spelled ?? group.find((e) => e.keyword === 'errorMessage') ?? group.find((e) => describeAjvError(e) !== undefined) ?? group[0]!);
+  }
+  return errors.filter((e) => !isAlt(e) || keep.has(e));
+}

@@ -4,7 +4,7 @@ import { loadSpec, locate, type LoadedSpec, type SpecPath } from './load.js';
 import { isPlainObject } from '../util/object.js';
 import { coreRules, specRules, type Rule, type RuleIssue } from './rules.js';
 import { toolRules } from './toolRules.js';
-import { describeAjvError, schemaAt, suggest, validators } from './schema.js';
+import { collapseAlternatives, describeAjvError, schemaAt, suggest, validators } from './schema.js';
 import { axisPaths, expandSweep, repeatSeed, runName, type Override } from './sweep.js';
 import type { ExperimentSpec } from './types.generated.js';
 
@@ -88,7 +88,7 @@ function checkSweepStructure(loaded: LoadedSpec, sink: DiagnosticSink): boolean 
   const { sweep: validateSweep } = validators();
   let ok = true;
   if (!validateSweep(sweep)) {
-    for (const e of validateSweep.errors ?? []) {
+    for (const e of collapseAlternatives(validateSweep.errors ?? [])) {
       const d = describeAjvError(e as ErrorObject);
       if (!d) continue;
       sink.add(at(loaded, ['sweep', ...d.path], d.message, d.at));
@@ -135,7 +135,7 @@ function validateRunConfig(loaded: LoadedSpec, config: Record<string, unknown>, 
   const { spec: validate } = validators();
   let ok = validate(config);
   if (!ok) {
-    for (const e of validate.errors ?? []) {
+    for (const e of collapseAlternatives(validate.errors ?? [])) {
       const d = describeAjvError(e as ErrorObject);
       if (!d) continue;
       sink.add(at(loaded, originOf(overrides, d.path), d.message, d.at));

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { AblateError, EXIT } from '../../errors.js';
+import path from 'node:path';
 import type { VerifyReport } from '../../bundle/verify.js';
+import type { UnpackResult } from '../../bundle/unpack.js';
+import { formatBytes } from '../../util/bytes.js';
 
 export function renderVerify(r: VerifyReport): string {
   const lines = r.arms.map((a) => `${a.status === 'match' ? 'ok     ' : a.status === 'differs' ? 'DIFFERS' : 'MISSING'} ${a.run}${a.reasons.length ? `\n          ${a.reasons.join('\n          ')}` : ''}`);
@@ -12,6 +15,17 @@ export function renderVerify(r: VerifyReport): string {
       : `verification FAILED: ${differ} of ${r.arms.length} arms differ from the lock${r.files?.length ? `; ${r.files.length} bundled file(s) do not match their recorded hashes` : ''}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** What `import` unpacked, and the commands that read it (they work from the folder alone). */
+export function renderImport(r: UnpackResult): string {
+  const specs = r.files.filter((f) => /^spec\/[^/]+\.ya?ml$/.test(f));
+  const spec = specs.length === 1 ? path.join(r.targetDir, specs[0]!) : path.join(r.targetDir, 'spec', '<spec>.yaml');
+  return [
+    `unpacked ${r.files.length} files (${formatBytes(r.totalBytes)}) into ${r.targetDir}`,
+    `  results: ablate results ${spec}   (report, status and verify work the same)`,
+    '',
+  ].join('\n');
 }
 
 export function registerBundle(program: Command): void {
@@ -37,10 +51,11 @@ export function registerBundle(program: Command): void {
     .description('unpack a bundle safely into a new folder')
     .argument('<bundle>', 'bundle file (.tar.gz)')
     .argument('<dir>', 'target folder (must not exist or be empty)')
-    .action(async (bundle: string, dir: string) => {
+    .option('--json', 'machine-readable output')
+    .action(async (bundle: string, dir: string, opts: { json?: boolean }) => {
       const { unpackBundle } = await import('../../bundle/unpack.js');
       const r = await unpackBundle(bundle, dir);
-      process.stdout.write(`unpacked ${JSON.stringify(r)}\n`);
+      process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : renderImport(r));
     });
   program
     .command('verify')
