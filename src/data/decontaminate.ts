@@ -15,11 +15,11 @@ export const DECONTAMINATION_RULES = ['prompt', 'solution', 'test'] as const;
 export type DecontaminationRule = (typeof DECONTAMINATION_RULES)[number];
 
 /**
- * Shortest normalized solution or test that is matched, in characters. Chosen from the rate of
- * removals on the untouched shared datasets (code_alpaca_2k, evol-codealpaca-2k-1; see the e2e
- * test `decontaminate-real`): below ~40 characters one-line solutions such as `return x + y` or
- * `return sorted(set(l))` match honest records; from 40 on only records that contain a benchmark
- * problem's own code match. The README gives the measured table.
+ * Shortest normalized solution or test that is matched, in characters. Measured on the shared
+ * datasets (e2e `decontaminate-real`): code_alpaca_2k and evol-codealpaca-2k-1 lose no record by
+ * the solution/test rules at any length from 20 to 60; 40 keeps one-line HumanEval solutions such
+ * as `return x + y` (which honest code repeats) out, while the signature+solution pattern still
+ * catches such a solution written with its signature.
  */
 export const DEFAULT_MIN_CHARS = 40;
 
