@@ -59,7 +59,8 @@ describe('contract: bigcode eval stage with real accelerate launch and the stand
     const metrics = JSON.parse(readFileSync(path.join(stage.dir, 'evaluation_results.json'), 'utf8')) as { config: Record<string, unknown> };
     expect(metrics.config).toMatchObject({ model: path.join(work, 'base'), peft_model: path.join(trainStage.dir, 'output'), do_sample: false, max_length_generation: 256, precision: 'fp32' });
     expect(existsSync(path.join(stage.dir, 'generations_humaneval.json'))).toBe(true);
-    expect(existsSync(path.join(stage.dir, 'tmp'))).toBe(true);
+    // TMPDIR (the harness's multiprocessing socket) is a short private folder outside the results tree.
+    expect(existsSync(path.join(stage.dir, 'tmp'))).toBe(false);
   });
 
   // With a real clone at hand (ABLATE_BIGCODE_HARNESS), the generated task list must match it.
