@@ -8,6 +8,7 @@ import type { Plan, Stage } from '../../src/plan/types.js';
 import type { EvalResult } from '../../src/results/types.js';
 import type { ExperimentSpec } from '../../src/spec/types.generated.js';
 import { EVAL_COMMANDS_FILE, EVAL_RESULT_FILE, harnessCommit, preflightEvalTools, checkEvalTasks, evalCommand, evalInvocation, evalSteps, evalTaskRule, makeEvalStageRunner, trainedModel } from '../../src/tools/eval.js';
+import { writeHumanEvalFixture } from '../helpers/fixtures.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(path.join(tmpdir(), 'ablate-eval-stage-'));
@@ -144,7 +145,7 @@ describe('runEvalStage', () => {
     const lines: string[] = [];
     const progress: StageProgress[] = [];
     const ctx = context(plan, stage, false, lines, progress);
-    ctx.env = { ABLATE_STANDIN_PROBLEMS: path.resolve(repoRoot, '../shared/data/HumanEval.jsonl.gz'), PYTHONDONTWRITEBYTECODE: '1' };
+    ctx.env = { ABLATE_STANDIN_PROBLEMS: writeHumanEvalFixture(work), PYTHONDONTWRITEBYTECODE: '1' };
     const run = makeEvalStageRunner({ pythons: async () => ({ managed: '/unused', bigcode: path.join(bin, 'python') }), toolVersion: async () => 'git:standin' });
     const out = await run(ctx);
     const result = JSON.parse(readFileSync(path.join(stage.dir, EVAL_RESULT_FILE), 'utf8')) as EvalResult;
@@ -152,7 +153,9 @@ describe('runEvalStage', () => {
     expect(result.metrics['pass@1']).toBeCloseTo(2 / 3, 12);
     expect(result.problems).toEqual([{ id: 'HumanEval/0', passed: true }, { id: 'HumanEval/1', passed: false }, { id: 'HumanEval/2', passed: true }]);
     expect(out).toMatchObject({ tools: { bigcode: 'git:standin' }, summary: { problems: 3 } });
-    expect(existsSync(path.join(stage.dir, 'tmp'))).toBe(true);
+    // The tools' TMPDIR is private scratch outside the results tree, removed afterwards (901011b).
+    expect(existsSync(path.join(stage.dir, 'tmp'))).toBe(false);
+    expect(lines.some((l) => l.includes('private temp folder'))).toBe(true);
     expect(progress.at(-1)?.percent).toBe(100);
   });
 });
