@@ -16,7 +16,7 @@ import { runStageCommand } from '../exec/command.js';
 import { readJsonIfExists, writeFileAtomic } from '../exec/fsutil.js';
 import type { StageResult, StageRunContext, StageRunner } from '../exec/types.js';
 import type { Plan, Stage, StageCommand } from '../plan/types.js';
-import type { EvalResult } from '../results/types.js';
+import type { EvalResult } from './evalResult.js';
 import type { RuleIssue, Rule } from '../spec/rules.js';
 import { isLocalPath } from '../spec/rules.js';
 import type { Eval, Train } from '../spec/types.generated.js';

@@ -2,7 +2,7 @@
  * What every evaluator adapter shares: the resolved inputs of one evaluation, the issue type for
  * task/argument checks, pass@k, and the setup hash that keeps numbers from different setups apart.
  */
-import type { EvalResult } from '../results/types.js';
+import type { EvalResult } from './evalResult.js';
 import { hashId } from '../util/hash.js';
 
 export type EvalTool = EvalResult['tool'];

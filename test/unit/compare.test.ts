@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.js';
 import { compareFiles, compareTables, type CompareOptions} from '../../src/results/compare.js';
 import { outcomeTableFromResults } from '../../src/results/fromEvalResults.js';
-import type { EvalResult } from '../../src/results/types.js';
+import type { EvalResult } from '../../src/tools/evalResult.js';
 import { pairedBootstrap } from '../../src/results/stats.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');

@@ -4,7 +4,8 @@ import { filterComplexity } from '../../src/data/filters/complexity.js';
 import { apportion, filterComposition } from '../../src/data/filters/composition.js';
 import { filterDiversity } from '../../src/data/filters/diversity.js';
 import { filterSize } from '../../src/data/filters/size.js';
-import { deriveSeed, sampleWithoutReplacement, shuffled } from '../../src/data/sample.js';
+import { sampleWithoutReplacement, shuffled } from '../../src/data/sample.js';
+import { deriveSeed } from '../../src/util/hash.js';
 import { percentile } from '../../src/util/percentile.js';
 
 

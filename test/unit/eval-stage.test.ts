@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StageProgress, StageRunContext } from '../../src/exec/types.js';
 import type { Plan, Stage } from '../../src/plan/types.js';
-import type { EvalResult } from '../../src/results/types.js';
+import type { EvalResult } from '../../src/tools/evalResult.js';
 import type { ExperimentSpec } from '../../src/spec/types.generated.js';
 import { EVAL_COMMANDS_FILE, EVAL_RESULT_FILE, harnessCommit, preflightEvalTools, checkEvalTasks, evalCommand, evalInvocation, evalSteps, evalTaskRule, makeEvalStageRunner, trainedModel } from '../../src/tools/eval.js';
 import { writeHumanEvalFixture } from '../helpers/fixtures.js';

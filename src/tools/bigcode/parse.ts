@@ -3,7 +3,7 @@
  * (`{"<task>": {"pass@1": x, ...}, "config": {...}}`) and the per-problem outcomes written by
  * runners/score_generations.py, into one EvalResult.
  */
-import type { EvalResult, ProblemOutcome } from '../../results/types.js';
+import type { EvalResult, ProblemOutcome } from '../evalResult.js';
 import { evalSetupHash, isRecord } from '../evalCommon.js';
 
 export interface BigcodeMetrics {

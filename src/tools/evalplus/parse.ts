@@ -3,7 +3,7 @@
  * solution, base_status, plus_status, base_fail_tests, plus_fail_tests}, ... one per sample ]}}`
  * with statuses "pass" | "fail" | "timeout" (plus_status null with --base_only).
  */
-import type { EvalResult, ProblemOutcome } from '../../results/types.js';
+import type { EvalResult, ProblemOutcome } from '../evalResult.js';
 import { evalSetupHash, isRecord, meanPassAtK } from '../evalCommon.js';
 
 const PASS = 'pass';

@@ -3,7 +3,7 @@
  * `{question_id, question_title, ..., output_list, code_list, graded_list: [bool per sample], "pass@1", metadata}`
  * (CodeGenerationProblem.insert_output_evaluation).
  */
-import type { EvalResult, ProblemOutcome } from '../../results/types.js';
+import type { EvalResult, ProblemOutcome } from '../evalResult.js';
 import { evalSetupHash, isRecord, meanPassAtK } from '../evalCommon.js';
 
 export function lcbResult(opts: { task: string; json: unknown; args: Record<string, unknown>; toolVersion?: string }): EvalResult {

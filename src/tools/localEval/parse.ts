@@ -1,5 +1,5 @@
 /** runners/local_eval.py's output → EvalResult. */
-import type { EvalResult, ProblemOutcome } from '../../results/types.js';
+import type { EvalResult, ProblemOutcome } from '../evalResult.js';
 import { evalSetupHash, isRecord } from '../evalCommon.js';
 
 export function localResult(opts: { task: string; json: unknown; args: Record<string, unknown>; toolVersion?: string }): EvalResult {
