@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_PERPLEXITY_MODEL, DEFAULT_SCORER_MODEL } from '../data/annotators/complexity.js';
 import { DEFAULT_EMBEDDING_MODEL } from '../data/annotators/embedding.js';
+import { BENCHMARK_DOWNLOADS, benchmarkLocation, type Benchmark } from '../data/benchmarks.js';
 import type { ComplexityAnnotatorConfig, EmbeddingAnnotatorConfig, TaskTypeAnnotatorConfig } from '../data/annotators/types.js';
 import { cacheRoot, hfCacheDir } from '../data/sources/hf.js';
 import { readJsonIfExists } from '../exec/fsutil.js';
@@ -100,6 +101,7 @@ export function planArtifacts(plan: Plan, opts: ArtifactOptions = {}): Artifact[
     if (stage.kind === 'materialize') {
       const inputs = stage.inputs as { sources: Record<string, ResolvedSource>; annotate?: AnnotateConfig; data: Data };
       for (const src of Object.values(inputs.sources)) if (src.hf) add(stage, datasetArtifact(src, env));
+      for (const a of benchmarkArtifacts(inputs.data, env)) add(stage, a);
       for (const m of annotatorModels(inputs.annotate ?? {}, inputs.data, plan.specDir)) {
         if (m.layout === 'hub-cache') needsPython ??= stage;
         add(stage, m.layout === 'hub-cache' ? hubModelArtifact('annotator-model', m.model, 'main', env) : transformersJsArtifact(m.model, env));
@@ -226,6 +228,28 @@ function evalplusArtifact(task: string, ev: Eval, env: NodeJS.ProcessEnv): Omit<
     location: file,
     ...(cached ? { bytes: statSync(file).size } : { missing: 'not in the EvalPlus cache' }),
   };
+}
+
+/** Benchmark files decontamination reads from the cache (those without a local `paths` entry). */
+function benchmarkArtifacts(data: Data, env: NodeJS.ProcessEnv): Array<Omit<Artifact, 'neededBy'>> {
+  const cfg = data.decontaminate;
+  if (!cfg) return [];
+  const out: Array<Omit<Artifact, 'neededBy'>> = [];
+  for (const b of [...new Set(cfg.benchmarks)].sort() as Benchmark[]) {
+    const d = BENCHMARK_DOWNLOADS[b];
+    if (cfg.paths?.[b] || !d) continue;
+    const file = benchmarkLocation(b, undefined, '', cacheRoot(env))!;
+    const cached = existsSync(file);
+    out.push({
+      key: `decontamination problems ${b}`,
+      kind: 'problems',
+      source: { type: 'url', url: d.url, gunzip: d.gunzip, file },
+      cached,
+      location: file,
+      ...(cached ? { bytes: statSync(file).size } : { missing: 'not in the benchmark cache' }),
+    });
+  }
+  return out;
 }
 
 function toolDataArtifact(tool: 'livecodebench' | 'bigcode', what: string, arg: string, clone: string | undefined, env: NodeJS.ProcessEnv): Omit<Artifact, 'neededBy'> {

@@ -62,9 +62,9 @@ describe('sharing an experiment', () => {
   });
 
   it('export ships spec, lock, data cards and manifests; --with-data adds the subsets, and results read them after import', async () => {
-    const plain = await runCli(['import', bundle, path.join(work, 'plain')]);
+    const plain = await runCli(['import', bundle, path.join(work, 'plain'), '--json']);
     expect(plain.exitCode).toBe(0);
-    const files = (JSON.parse(plain.stdout.replace(/^unpacked /, '')) as { files: string[] }).files;
+    const files = (JSON.parse(plain.stdout) as { files: string[] }).files;
     expect(files).toEqual(expect.arrayContaining(['ablate.lock.json', 'bundle.json', 'spec/quickstart.yaml', 'spec/data/quickstart-code.jsonl']));
     const mat = files.filter((f) => f.startsWith('stages/materialize/'));
     expect(mat.filter((f) => f.endsWith('/manifest.json'))).toHaveLength(2);
@@ -75,9 +75,9 @@ describe('sharing an experiment', () => {
     const spec = path.join(repoRoot, 'experiments/quickstart.yaml');
     expect((await runCli(['export', spec, '-o', full, '--with-data', '--results', path.join(work, 'results')], { env: env() })).exitCode).toBe(0);
     const dir = path.join(work, 'full');
-    const imp = await runCli(['import', full, dir]);
+    const imp = await runCli(['import', full, dir, '--json']);
     expect(imp.exitCode).toBe(0);
-    const withData = (JSON.parse(imp.stdout.replace(/^unpacked /, '')) as { files: string[] }).files.filter((f) => f.startsWith('stages/materialize/'));
+    const withData = (JSON.parse(imp.stdout) as { files: string[] }).files.filter((f) => f.startsWith('stages/materialize/'));
     expect(withData.filter((f) => f.endsWith('/data.jsonl'))).toHaveLength(2);
     expect(withData.filter((f) => f.endsWith('/ablate-stage.json'))).toHaveLength(2);
     const res = await runCli(['results', path.join(dir, 'spec/quickstart.yaml'), '--results', dir, '--format', 'json'], { env: env() });

@@ -149,3 +149,33 @@ describe('ablate fetch against a stand-in hub, then offline', () => {
     await expect(downloadFile(url, path.join(root, 'g.bin'), { size: 23 })).rejects.toThrow(/downloaded 22 of 23 bytes/);
   });
 });
+
+describe('decontamination benchmark files are fetch artifacts', () => {
+  it('lists a cached benchmark file as missing until it is in the cache, and skips benchmarks given by local path', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'ablate-fetch-bench-'));
+    writeFileSync(path.join(root, 'local-mbpp.json'), '[]');
+    const spec = path.join(root, 'spec.yaml');
+    writeFileSync(path.join(root, 'data.jsonl'), rows(5, 'x'));
+    writeFileSync(spec, `name: bench
+sources:
+  code: { path: data.jsonl }
+data: { source: code, decontaminate: { benchmarks: [gsm8k, mbpp], paths: { mbpp: local-mbpp.json } } }
+train: { model: tiny, gpus: 0 }
+eval: { tool: local, tasks: [humaneval], problems: problems.jsonl, gpus: 0 }
+`);
+    writeFileSync(path.join(root, 'problems.jsonl'), '');
+    vi.stubEnv('ABLATE_CACHE', path.join(root, 'cache'));
+    try {
+      const plan = await buildPlan(spec, { resultsRoot: path.join(root, 'results') });
+      const bench = planArtifacts(plan).filter((a) => a.key.startsWith('decontamination problems'));
+      expect(bench.map((a) => [a.key, a.cached])).toEqual([['decontamination problems gsm8k', false]]);
+      expect(bench[0]!.source).toMatchObject({ type: 'url', file: path.join(root, 'cache', 'benchmarks', 'gsm8k-test.jsonl') });
+      mkdirSync(path.join(root, 'cache', 'benchmarks'), { recursive: true });
+      writeFileSync(path.join(root, 'cache', 'benchmarks', 'gsm8k-test.jsonl'), '{"question":"q","answer":"a"}\n');
+      const again = planArtifacts(await buildPlan(spec, { resultsRoot: path.join(root, 'results') })).filter((a) => a.key.startsWith('decontamination problems'));
+      expect(again.map((a) => [a.key, a.cached])).toEqual([['decontamination problems gsm8k', true]]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
