@@ -8,6 +8,7 @@ import { runStage } from '../exec/stage.js';
 import { materializeDataset } from '../data/materialize.js';
 import { benchPython, ratio, runPeer } from './peers.js';
 import type { BenchRow } from './types.js';
+import { toolRules } from '../tools/rules.js';
 
 const TOPICS = ['sort a list', 'parse a CSV file', 'query a SQL table', 'build a REST endpoint', 'hash a password', 'train a classifier', 'cache results', 'render a form'];
 
@@ -39,7 +40,7 @@ export async function benchMaterialize(n = 500_000, opts: { peers?: boolean } = 
       path.join(dir, 'spec.yaml'),
       JSON.stringify({ name: 'bench', sources: { code: { path: 'synthetic.jsonl' } }, annotate: { complexity: { method: 'heuristic' } }, data: { source: 'code', filter: { complexity: { bins: 3, keep: 'medium' } }, size: 20000 } }),
     );
-    const plan = planFromValidated(validateSpec(path.join(dir, 'spec.yaml')), { resultsRoot: path.join(dir, 'results') });
+    const plan = planFromValidated(validateSpec(path.join(dir, 'spec.yaml'), { rules: toolRules }), { resultsRoot: path.join(dir, 'results') });
     const stage = [...plan.stages.values()][0]!;
     const rssBefore = process.resourceUsage().maxRSS;
     const t0 = performance.now();

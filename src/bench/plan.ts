@@ -4,6 +4,7 @@ import path from 'node:path';
 import { planFromValidated } from '../plan/build.js';
 import { validateSpec } from '../spec/validate.js';
 import type { BenchRow } from './types.js';
+import { toolRules } from '../tools/rules.js';
 
 /** Time to validate and plan a 1,000-run sweep (10 × 10 × 10 grid), end to end in-process. */
 export async function benchPlan(): Promise<BenchRow[]> {
@@ -31,7 +32,7 @@ export async function benchPlan(): Promise<BenchRow[]> {
     let runs = 0;
     for (let i = 0; i < 5; i++) {
       const t0 = performance.now();
-      const plan = planFromValidated(validateSpec(file), { resultsRoot: path.join(dir, 'results') });
+      const plan = planFromValidated(validateSpec(file, { rules: toolRules }), { resultsRoot: path.join(dir, 'results') });
       times.push(performance.now() - t0);
       runs = plan.runs.length;
     }

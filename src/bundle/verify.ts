@@ -14,6 +14,7 @@ import { specPaths, type BundleIndex } from './export.js';
 import { canonicalJson } from '../util/hash.js';
 import { ablateVersion, portableSelection, type ExperimentLock, type LockedDataset } from './lock.js';
 import { unpackBundle } from './unpack.js';
+import { toolRules } from '../tools/rules.js';
 
 export interface ArmVerdict {
   run: string;
@@ -205,7 +206,7 @@ export async function verifyBundle(bundle: string, materialize: StageRunner, opt
       throw new AblateError(`${path.join(dir, 'bundle.json')}: "spec" must be a relative path inside the bundle, found ${JSON.stringify(index.spec)}`, EXIT.usage);
     }
     process.env.ABLATE_CACHE = path.join(work, 'cache');
-    const v = validateSpec(path.join(dir, index.spec));
+    const v = validateSpec(path.join(dir, index.spec), { rules: toolRules });
     // Before anything is hashed or materialized: a bundled spec reads only the bundle (and the cache).
     const outside = pathsOutside(specPaths(v), [dir, process.env.ABLATE_CACHE]);
     if (outside.length) {

@@ -1,4 +1,5 @@
 import type { Data } from '../spec/types.generated.js';
+import { DECONTAMINATION_RULES, DEFAULT_MIN_CHARS, type DecontaminationRule } from '../spec/dataInputs.js';
 import type { Benchmark, BenchmarkProblem } from './benchmarks.js';
 import type { CanonicalRecord } from './records.js';
 
@@ -6,22 +7,7 @@ export { benchmarkFile, loadBenchmark, type Benchmark, type BenchmarkProblem } f
 
 export type Decontaminate = NonNullable<Data['decontaminate']>;
 
-/**
- * The three rules, in the order a record is checked: the problem statement by word n-grams
- * (paraphrase-tolerant), then a reference solution or a test assertion contained whole after
- * normalization (StarCoder's substring rule).
- */
-export const DECONTAMINATION_RULES = ['prompt', 'solution', 'test'] as const;
-export type DecontaminationRule = (typeof DECONTAMINATION_RULES)[number];
-
-/**
- * Shortest normalized solution or test that is matched, in characters. Measured on the shared
- * datasets (e2e `decontaminate-real`): code_alpaca_2k and evol-codealpaca-2k-1 lose no record by
- * the solution/test rules at any length from 20 to 60; 40 keeps one-line HumanEval solutions such
- * as `return x + y` (which honest code repeats) out, while the signature+solution pattern still
- * catches such a solution written with its signature.
- */
-export const DEFAULT_MIN_CHARS = 40;
+export { DECONTAMINATION_RULES, DEFAULT_MIN_CHARS, type DecontaminationRule } from '../spec/dataInputs.js';
 
 export interface RemovedRecord {
   id: string;
@@ -255,12 +241,3 @@ function forEachWindow(ids: Int32Array, len: number, visit: (key: number, start:
   }
 }
 
-/**
- * What of the decontamination enters a materialize stage id beyond the spec's own keys: the rules
- * version and the effective defaults, so datasets decontaminated by older rules are not reused.
- */
-export function decontaminationIdOf(data: Data): Record<string, unknown> | undefined {
-  const d = data.decontaminate;
-  if (!d) return undefined;
-  return { version: 2, rules: [...(d.rules ?? DECONTAMINATION_RULES)].sort(), min_chars: d.min_chars ?? DEFAULT_MIN_CHARS };
-}

@@ -12,9 +12,9 @@ import type { ResolvedSource, SourceStats } from './sources/load.js';
 import { resolveSources } from '../plan/ids.js';
 import { fileSha256Sync } from '../util/fileHash.js';
 import { AtomicFileWriter, writeFileAtomicAsync } from '../util/atomicFile.js';
-import { sourcesUsedBy } from './inputs.js';
+import { sourcesUsedBy } from '../spec/dataInputs.js';
 export type { Annotators, StepCount } from './build/state.js';
-export { dataIsRandom, sourcesUsedBy } from './inputs.js';
+export { dataIsRandom, sourcesUsedBy } from '../spec/dataInputs.js';
 
 /** Bumped when the files a materialize stage writes change meaning. */
 export const MATERIALIZE_FORMAT = 1;

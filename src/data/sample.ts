@@ -2,16 +2,8 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { canonicalJson, sha256 } from '../util/hash.js';
+import { deriveSeed } from '../util/hash.js';
 
-/**
- * A named seed derived from the root seed: the hash of (root, names...). Every random choice uses
- * its own name (`composition/algorithmic`, `size`, ...), so adding an arm, a group or a filter
- * never shifts the random stream of any other choice.
- */
-export function deriveSeed(rootSeed: number, ...names: (string | number)[]): number {
-  return Number.parseInt(sha256(canonicalJson(['ablate-seed', rootSeed, ...names])).slice(0, 8), 16) >>> 0;
-}
 
 export function rngFor(seed: number): RandomGenerator {
   return xoroshiro128plus(seed | 0);

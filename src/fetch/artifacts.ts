@@ -26,7 +26,7 @@ import {
   toolDataMarker,
   transformersJsModelDir,
   type RepoType,
-} from './locations.js';
+} from '../util/locations.js';
 
 export type ArtifactKind = 'dataset' | 'base-model' | 'annotator-model' | 'problems' | 'python-env' | 'harness';
 

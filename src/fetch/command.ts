@@ -8,6 +8,7 @@ import { buildLock, lockPath } from '../bundle/lock.js';
 import { writeFileAtomic } from '../exec/fsutil.js';
 import { buildPlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
+import { toolRules } from '../tools/rules.js';
 import { ensureToolEnv, pythonBin, toolEnvPath, toolEnvStatus } from '../tools/pyenv.js';
 import { formatBytes, planArtifacts, type Artifact } from './artifacts.js';
 import { planFetch, runFetch, type FetchPlanItem } from './fetch.js';
@@ -29,7 +30,7 @@ export async function specArtifacts(specs: readonly string[], opts: { results?: 
   const plans: Plan[] = [];
   const byKey = new Map<string, Artifact>();
   for (const spec of specs) {
-    const plan = await buildPlan(spec, opts.results ? { resultsRoot: opts.results } : {});
+    const plan = await buildPlan(spec, { rules: toolRules, ...(opts.results ? { resultsRoot: opts.results } : {}) });
     plans.push(plan);
     for (const a of planArtifacts(plan, { env, pythonEnv: status })) {
       const known = byKey.get(a.key);
@@ -90,7 +91,7 @@ export async function fetchSpecs(specs: readonly string[], opts: { dryRun?: bool
   // Plans again: the commits just resolved are now part of the dataset ids, and the lock names them.
   const locks: string[] = [];
   for (const spec of specs) {
-    const plan = await buildPlan(spec, opts.results ? { resultsRoot: opts.results } : {});
+    const plan = await buildPlan(spec, { rules: toolRules, ...(opts.results ? { resultsRoot: opts.results } : {}) });
     const file = lockPath(plan);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileAtomic(file, `${JSON.stringify(buildLock(plan), null, 2)}\n`);

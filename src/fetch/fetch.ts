@@ -19,7 +19,7 @@ async function writeRecord(file: string, data: string | Buffer): Promise<void> {
 import type { Artifact, ArtifactSource, FetchRecord } from './artifacts.js';
 import { formatBytes } from './artifacts.js';
 import { downloadFile, fileUrl, hubEndpoint, listFiles, resolveRevision, type HubFile, type HubOptions } from './hub.js';
-import { datasetRefFile, fetchRecordFile, hubRepoDir, hubSnapshotDir, isCommitSha, transformersJsModelDir } from './locations.js';
+import { datasetRefFile, fetchRecordFile, hubRepoDir, hubSnapshotDir, isCommitSha, transformersJsModelDir } from '../util/locations.js';
 
 export interface FetchPlanItem {
   artifact: Artifact;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AblateError, EXIT } from '../errors.js';
-import type { RepoType } from './locations.js';
+import type { RepoType } from '../util/locations.js';
 
 export interface HubOptions {
   /** `$HF_ENDPOINT`, else https://huggingface.co. */

@@ -4,7 +4,7 @@ import { validateSpec, type ValidatedSpec } from '../spec/validate.js';
 import type { Rule } from '../spec/rules.js';
 import { fileSha256Sync } from '../util/fileHash.js';
 import { benchmarkHashes, evalId, materializeId, resolveSources, runId, trainId, type CommitOf, type ContentOf } from './ids.js';
-import { datasetCommit } from '../fetch/locations.js';
+import { datasetCommit } from '../util/locations.js';
 import { cloneProvenance, cloneVersion } from '../util/cloneProvenance.js';
 import { COMPLETION_RECORD, type Plan, type Run, type Stage } from './types.js';
 

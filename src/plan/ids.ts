@@ -2,8 +2,7 @@ import path from 'node:path';
 import type { ExperimentSpec, Source } from '../spec/types.generated.js';
 import { isLocalPath } from '../spec/rules.js';
 import { hashId } from '../util/hash.js';
-import { decontaminationIdOf } from '../data/decontaminate.js';
-import { dataIsRandom, neighbourSearchOf, sourcesUsedBy } from '../data/inputs.js';
+import { dataIsRandom, decontaminationIdOf, neighbourSearchOf, sourcesUsedBy } from '../spec/dataInputs.js';
 
 /** How a local file enters a stage id: by content, never by where it sits on this machine. */
 export type ContentOf = (absFile: string) => string;

@@ -9,7 +9,7 @@ import type { Datacard } from '../data/datacard.js';
 import { OVERLAP_FILE, withOverlap, type OverlapFile } from '../data/overlap.js';
 import { checkCompletion } from '../exec/cache.js';
 import { type Plan, type Run, type Stage, type StageKind } from '../plan/types.js';
-import type { EvalResult } from './types.js';
+import type { EvalResult } from '../tools/evalResult.js';
 
 export const FAILURE_FILE = 'ablate-failed.json';
 /** Starts the reason of a value that was not shown because its file is damaged or unreadable. */

@@ -4,7 +4,7 @@
  */
 import { InputError, type Diagnostic } from '../errors.js';
 import type { OutcomeTable } from './outcomesCsv.js';
-import type { EvalResult } from './types.js';
+import type { EvalResult } from '../tools/evalResult.js';
 
 /**
  * One table whose columns are the arms (column name → that arm's result on one benchmark), rows

@@ -1,5 +1,5 @@
 import { planFromValidated } from '../plan/build.js';
-import { toolRules } from '../spec/toolRules.js';
+import { toolRules } from '../tools/rules.js';
 import { validateSpec } from '../spec/validate.js';
 import { resultsFromPlan, type ResultsView } from './aggregate.js';
 import type { Adjustment, McNemarVariant } from './options.js';

@@ -8,7 +8,7 @@ import type { RunRow } from './collect.js';
 import { adjustFamily, compareArms, type ArmPair } from './compare.js';
 import { outcomeTableFromResults } from './fromEvalResults.js';
 import { seededResamples } from './stats.js';
-import type { EvalResult } from './types.js';
+import type { EvalResult } from '../tools/evalResult.js';
 import type { PairedComparison, StatsSettings } from './view.js';
 
 /** True when every result of the task in these arms has a `plus` outcome on every problem (EvalPlus). */

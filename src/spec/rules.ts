@@ -185,7 +185,7 @@ const livecodebenchByDate: Rule = (spec) => {
   return [{ path: ['eval', 'args'], message: `LiveCodeBench must be evaluated on problems released on or after the decontamination cutoff ${cutoff}: set eval.args.start_date to ${cutoff} or later${typeof start === 'string' ? ` (it is ${start})` : ''}` }];
 };
 
-/** Rules over one run's resolved config. Tool-specific checks (train args, eval tasks) are added in src/spec/toolRules.ts. */
+/** Rules over one run's resolved config. Tool-specific checks (train args, eval tasks) are in src/tools/rules.ts; the commands pass them. */
 export const coreRules: Rule[] = [sourcesDefined, compositionRatios, binsConsistent, annotatorsPresent, filesExist, livecodebenchByDate];
 
 /** Rules over the whole spec (not per run). */

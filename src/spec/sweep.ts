@@ -1,6 +1,5 @@
 import type { Sweep } from './types.generated.js';
-import { canonicalJson } from '../util/hash.js';
-import { deriveSeed } from '../data/sample.js';
+import { canonicalJson, deriveSeed } from '../util/hash.js';
 import type { SpecPath } from './load.js';
 
 /** One value a run takes at a path, and where in the spec that value was written. */

@@ -431,7 +431,10 @@ export interface Resources {
   directives?: string[];
 }
 export interface Eval {
-  tool?: 'bigcode' | 'evalplus' | 'livecodebench' | 'local';
+  /**
+   * Evaluator: a registered evaluation adapter (src/tools/evalAdapter.ts); built in: bigcode, evalplus, livecodebench, local.
+   */
+  tool?: string;
   /**
    * Tasks of the chosen tool, e.g. humaneval, mbpp, humanevalplus, multiple-java.
    *

@@ -3,7 +3,6 @@ import { InputError, type Diagnostic } from '../errors.js';
 import { loadSpec, locate, type LoadedSpec, type SpecPath } from './load.js';
 import { isPlainObject } from '../util/object.js';
 import { coreRules, specRules, type Rule, type RuleIssue } from './rules.js';
-import { toolRules } from './toolRules.js';
 import { collapseAlternatives, describeAjvError, schemaAt, suggest, validators } from './schema.js';
 import { axisPaths, expandSweep, repeatSeed, runName, type Override } from './sweep.js';
 import type { ExperimentSpec } from './types.generated.js';
@@ -29,7 +28,10 @@ export interface ValidatedSpec {
 
 export interface ValidateOptions {
   cwd?: string;
-  /** Per-run rules beyond the core ones; default: the tool checks (LLaMA-Factory args, eval tasks). */
+  /**
+   * Per-run rules beyond the core ones: the commands pass the tool checks (src/tools/rules.ts:
+   * LLaMA-Factory args, eval tasks), which live above this layer.
+   */
   rules?: Rule[];
 }
 
@@ -157,7 +159,7 @@ function validateRunConfig(loaded: LoadedSpec, config: Record<string, unknown>, 
 export function validateSpec(file: string, opts: ValidateOptions = {}): ValidatedSpec {
   const loaded = loadSpec(file, opts.cwd);
   const sink = new DiagnosticSink();
-  const rules = [...coreRules, ...(opts.rules ?? toolRules)];
+  const rules = [...coreRules, ...(opts.rules ?? [])];
   const sweepOk = checkSweepStructure(loaded, sink);
   const { sweep, ...base } = loaded.merged;
   const runs: ResolvedRun[] = [];

@@ -2,40 +2,31 @@
  * The eval stage: one evaluation (tool, task, trained model) per stage. Dispatches to the tool
  * adapters for task checks (validation), exact commands (plan) and running + parsing (run).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import { AblateError } from '../errors.js';
-import { cloneProvenance, cloneVersion } from '../util/cloneProvenance.js';
 import { privateScratch } from '../util/scratch.js';
 import { evalCloneDir } from '../plan/build.js';
 import { runStageCommand } from '../exec/command.js';
 import { readJsonIfExists, writeFileAtomic } from '../exec/fsutil.js';
 import type { StageResult, StageRunContext, StageRunner } from '../exec/types.js';
 import type { Plan, Stage, StageCommand } from '../plan/types.js';
-import type { EvalResult } from '../results/types.js';
+import type { EvalResult } from './evalResult.js';
 import type { RuleIssue, Rule } from '../spec/rules.js';
 import { isLocalPath } from '../spec/rules.js';
 import type { Eval, Train } from '../spec/types.generated.js';
-import { BIGCODE_FILES, bigcodeSteps, checkBigcodeArgs } from './bigcode/args.js';
-import { checkBigcodeTasks } from './bigcode/check.js';
-import { bigcodeConsistencyWarning, bigcodeResult } from './bigcode/parse.js';
-import { EVALPLUS_FILES, checkEvalplusTasks, evalplusEffectiveArgs, evalplusResultsPath, evalplusSamplesPath, evalplusModel, evalplusSteps } from './evalplus/command.js';
-import { evalplusResult } from './evalplus/parse.js';
-import { EVAL_TOOLS, isRecord, type EvalInvocation, type EvalModel, type EvalTaskIssue, type EvalTool } from './evalCommon.js';
-import { LCB_OUTPUT_DIR, checkLcbTasks, collectLcbOutputs, lcbEffectiveArgs, lcbEvalAllName, lcbSteps, lcbWorkingFolder } from './livecodebench/command.js';
-import { lcbResult } from './livecodebench/parse.js';
-import { LOCAL_FILES, checkLocalTasks, localEffectiveArgs, localSteps } from './localEval/command.js';
-import { localResult } from './localEval/parse.js';
+import { evalAdapter, evalToolNames, findEvalAdapter, type EvalCheckOptions } from './evalAdapter.js';
+import { isRecord, type EvalInvocation, type EvalModel, type EvalTaskIssue } from './evalCommon.js';
 import { MERGED_SUBDIR, OUTPUT_SUBDIR, TRAIN_CONFIG_FILE } from './llamafactory/config.js';
 import { modelPathFor } from './llamafactory/model.js';
 import { MODEL_FILE, resolveTrainedModel } from './llamafactory/stage.js';
 import { pythonBin, requireToolEnv, runnersDir, toolEnvPath } from './pyenv.js';
 
 export type { EvalInvocation, EvalTaskIssue } from './evalCommon.js';
+export type { EvalCheckOptions } from './evalAdapter.js';
+export { harnessCommit, HARNESS_PLACEHOLDER } from './bigcode/adapter.js';
+export { LCB_PLACEHOLDER } from './livecodebench/adapter.js';
 
 /** The result every eval stage leaves in its folder. */
 export const EVAL_RESULT_FILE = 'result.json';
@@ -45,42 +36,11 @@ export const EVAL_COMMANDS_FILE = 'eval-commands.json';
 // ---------------------------------------------------------------------------------------------
 // Validation
 
-export interface EvalCheckOptions {
-  args?: Record<string, unknown>;
-  limit?: number;
-  problems?: string;
-}
-
 /** Problems with the tasks (and tool arguments) of an `eval` section, before anything runs. */
 export function checkEvalTasks(tool: string, tasks: readonly string[], opts: EvalCheckOptions = {}): EvalTaskIssue[] {
-  const args = opts.args ?? {};
-  switch (tool) {
-    case 'bigcode': {
-      const issues = checkBigcodeTasks(tasks, args);
-      // Argument issues are the same for every task: report them once.
-      const first = tasks[0];
-      return first === undefined ? issues : [...issues, ...checkBigcodeArgs(first, args)];
-    }
-    case 'evalplus':
-      return dedupe(checkEvalplusTasks(tasks, opts));
-    case 'livecodebench':
-      return dedupe(checkLcbTasks(tasks, args));
-    case 'local':
-      return dedupe(checkLocalTasks(tasks, opts));
-    default:
-      return [{ task: tasks[0] ?? '', message: `unknown eval tool '${tool}'`, suggestion: `use one of: ${EVAL_TOOLS.join(', ')}` }];
-  }
-}
-
-function dedupe(issues: EvalTaskIssue[]): EvalTaskIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    // Tool-wide messages (arguments, a missing file) repeat per task; keep the first.
-    const key = i.message.includes(`'${i.task}'`) ? `${i.task}\0${i.message}` : i.message;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const adapter = findEvalAdapter(tool);
+  if (!adapter) return [{ task: tasks[0] ?? '', message: `unknown eval tool '${tool}'`, suggestion: `use one of: ${evalToolNames().join(', ')}` }];
+  return adapter.checkTasks(tasks, opts);
 }
 
 /** checkEvalTasks as a spec rule: each issue points at the task (or at eval.args / eval.problems). */
@@ -88,11 +48,12 @@ export const evalTaskRule: Rule = (spec) => {
   const ev = spec.eval;
   if (!ev) return [];
   const tool = ev.tool ?? 'bigcode';
+  if (!findEvalAdapter(tool)) return [{ path: ['eval', 'tool'], message: `unknown eval tool '${tool}'; use one of: ${evalToolNames().join(', ')}` }];
   const tasks: string[] = [...ev.tasks];
   const merged: RuleIssue[] = [];
   // EvalPlus and LiveCodeBench (vLLM) load one model folder: a LoRA adapter must be merged first.
   const finetuning = spec.train?.finetuning ?? 'lora';
-  if ((tool === 'evalplus' || tool === 'livecodebench') && spec.train && (finetuning === 'lora' || finetuning === 'oft') && !spec.train.merge) {
+  if (findEvalAdapter(tool)?.needsMergedModel && spec.train && (finetuning === 'lora' || finetuning === 'oft') && !spec.train.merge) {
     merged.push({ path: ['train'], message: `eval.tool ${tool} loads merged weights, but train.finetuning ${finetuning} leaves an adapter; set train.merge: true` });
   }
   return merged.concat(checkEvalTasks(tool, tasks, { args: (ev.args ?? {}) as Record<string, unknown>, limit: ev.limit, problems: ev.problems }).map((issue): RuleIssue => {
@@ -106,28 +67,19 @@ export const evalTaskRule: Rule = (spec) => {
 // ---------------------------------------------------------------------------------------------
 // Commands (pure)
 
-/** Interpreters per tool: the managed env for pip-installable tools, the user's env for clones. */
+/**
+ * Interpreters per tool: the managed env for pip-installable tools, the user's env for clones
+ * (an adapter's pythonEnvVar: ABLATE_BIGCODE_PYTHON, ABLATE_LCB_PYTHON), keyed by tool name.
+ */
 export interface EvalPythons {
   /** The managed tool env's python (LLaMA-Factory, EvalPlus, the runners' libraries). */
   managed: string;
-  /** bigcode harness clone's env (ABLATE_BIGCODE_PYTHON); default `managed`. */
-  bigcode?: string;
-  /** LiveCodeBench clone's env (ABLATE_LCB_PYTHON); default `managed`. */
-  livecodebench?: string;
+  [tool: string]: string | undefined;
 }
 
 /** Every step of an evaluation, in order (bigcode and EvalPlus have two: generate+score, codegen+evaluate). */
 export function evalSteps(inv: EvalInvocation): StageCommand[] {
-  switch (inv.tool) {
-    case 'bigcode':
-      return bigcodeSteps(inv);
-    case 'evalplus':
-      return evalplusSteps(inv);
-    case 'livecodebench':
-      return lcbSteps(inv);
-    case 'local':
-      return localSteps(inv);
-  }
+  return evalAdapter(inv.tool).steps(inv);
 }
 
 /** The stage's main command (the tool run itself), for `ablate plan --json`; evalSteps has all of them. */
@@ -192,11 +144,6 @@ function modelAsTrained(planned: EvalModel, trainDir: string, plan: Plan, stage:
  * The evaluation an eval stage of a plan runs: paths come from the plan and the environment given
  * (no process runs; the built-in model's folder name hashes its builder script).
  */
-/** Shown in dry runs and plans in place of the harness folder when none is configured. */
-export const HARNESS_PLACEHOLDER = '<ABLATE_BIGCODE_HARNESS>';
-/** The same for the LiveCodeBench clone. */
-export const LCB_PLACEHOLDER = '<ABLATE_LIVECODEBENCH>';
-
 export function evalInvocation(plan: Plan, stage: Stage, opts: { pythons: EvalPythons; env?: NodeJS.ProcessEnv; runnersDir?: string; placeholders?: boolean }): EvalInvocation {
   const inputs = evalStageInputs(stage);
   const trainStage = plan.stages.get(inputs.train);
@@ -204,13 +151,13 @@ export function evalInvocation(plan: Plan, stage: Stage, opts: { pythons: EvalPy
   const trainInputs = trainStage.inputs as { train?: Train };
   if (!trainInputs.train) throw new Error(`train stage ${trainStage.id} has no train config in its inputs`);
   const specDir = plan.specDir;
-  const tool = (inputs.eval.tool ?? 'bigcode') as EvalTool;
+  const tool = inputs.eval.tool ?? 'bigcode';
+  const adapter = evalAdapter(tool);
   const env = opts.env ?? process.env;
   const configured = evalCloneDir(inputs.eval, plan.specDir, env);
   // Plans and dry runs show the whole command even before the clone is set up, with a named placeholder.
-  const placeholder = tool === 'bigcode' ? HARNESS_PLACEHOLDER : tool === 'livecodebench' ? LCB_PLACEHOLDER : undefined;
-  const harness = configured ?? (opts.placeholders ? placeholder : undefined);
-  const python = tool === 'bigcode' ? opts.pythons.bigcode ?? opts.pythons.managed : tool === 'livecodebench' ? opts.pythons.livecodebench ?? opts.pythons.managed : opts.pythons.managed;
+  const harness = configured ?? (opts.placeholders ? adapter.harnessPlaceholder : undefined);
+  const python = opts.pythons[tool] ?? opts.pythons.managed;
   return {
     tool,
     task: inputs.task,
@@ -229,11 +176,12 @@ export function evalInvocation(plan: Plan, stage: Stage, opts: { pythons: EvalPy
 /** Interpreters from the environment: ABLATE_PYTHON_ENV / the managed env, ABLATE_BIGCODE_PYTHON, ABLATE_LCB_PYTHON. */
 export async function evalPythons(env: NodeJS.ProcessEnv = process.env, opts: { requireInstalled?: boolean } = {}): Promise<EvalPythons> {
   const envPath = opts.requireInstalled ? await requireToolEnv(env) : await toolEnvPath(env);
-  return {
-    managed: pythonBin(envPath),
-    ...(env.ABLATE_BIGCODE_PYTHON ? { bigcode: path.resolve(env.ABLATE_BIGCODE_PYTHON) } : {}),
-    ...(env.ABLATE_LCB_PYTHON ? { livecodebench: path.resolve(env.ABLATE_LCB_PYTHON) } : {}),
-  };
+  const pythons: EvalPythons = { managed: pythonBin(envPath) };
+  for (const tool of evalToolNames()) {
+    const variable = evalAdapter(tool).pythonEnvVar;
+    if (variable && env[variable]) pythons[tool] = path.resolve(env[variable]!);
+  }
+  return pythons;
 }
 
 /** Fills `stage.command` of every eval stage (for `ablate plan --json`); returns warnings about placeholders and commands it could not build. */
@@ -244,8 +192,8 @@ export async function attachEvalCommands(plan: Plan, env: NodeJS.ProcessEnv = pr
     if (stage.kind !== 'eval') continue;
     try {
       const inv = evalInvocation(plan, stage, { pythons, env, placeholders: true });
-      if (inv.harness === HARNESS_PLACEHOLDER) warnings.add(`the BigCode harness is not configured: its commands show ${HARNESS_PLACEHOLDER}; set eval.harness or ABLATE_BIGCODE_HARNESS to your clone`);
-      if (inv.harness === LCB_PLACEHOLDER) warnings.add(`the LiveCodeBench clone is not configured: its commands show ${LCB_PLACEHOLDER}; set eval.harness or ABLATE_LIVECODEBENCH to your clone`);
+      const adapter = evalAdapter(inv.tool);
+      if (adapter.harnessPlaceholder && inv.harness === adapter.harnessPlaceholder && adapter.unconfiguredWarning) warnings.add(adapter.unconfiguredWarning);
       stage.command = evalCommand(inv);
     } catch (err) {
       warnings.add(`eval ${stage.id} [${stage.task ?? ''}]: no command: ${(err as Error).message}`);
@@ -271,22 +219,23 @@ export function makeEvalStageRunner(deps: EvalStageDeps = {}): StageRunner {
     const inv = evalInvocation(ctx.plan, ctx.stage, { pythons, env, placeholders: ctx.dryRun });
     inv.outDir = ctx.workDir;
     inv.model = modelAsTrained(inv.model, ctx.depDir(evalStageInputs(ctx.stage).train), ctx.plan, ctx.stage);
+    const adapter = evalAdapter(inv.tool);
     checkReady(inv, ctx.dryRun);
-    const steps = evalSteps(inv);
+    const steps = adapter.steps(inv);
     mkdirSync(ctx.workDir, { recursive: true });
-    prepareInputs(inv);
+    adapter.prepare?.(inv);
     writeFileAtomic(path.join(ctx.workDir, EVAL_COMMANDS_FILE), `${JSON.stringify(steps, null, 2)}\n`);
     if (ctx.dryRun) {
       for (const step of steps) ctx.log(`would run: ${JSON.stringify(step.argv)} env ${JSON.stringify(step.env)}`);
       return { summary: { dryRun: true } };
     }
     clearPreviousAttempt(inv);
-    const toolVersion = await (deps.toolVersion ?? defaultToolVersion)(inv);
+    const toolVersion = await (deps.toolVersion ?? toolVersionOf)(inv);
     // Every tool of the stage gets one short private TMPDIR outside the results tree, removed afterwards.
     const scratch = privateScratch(env);
     try {
-      if (inv.tool === 'livecodebench') lcbWorkingFolder(inv.harness!, scratch.dir);
-      const running = evalSteps({ ...inv, tmpDir: scratch.dir });
+      adapter.prepareScratch?.(inv, scratch.dir);
+      const running = adapter.steps({ ...inv, tmpDir: scratch.dir });
       ctx.log(`${inv.tool} ${inv.task}: private temp folder ${scratch.dir}`);
       writeFileAtomic(path.join(ctx.workDir, EVAL_COMMANDS_FILE), `${JSON.stringify(running, null, 2)}\n`);
       for (const [i, step] of running.entries()) {
@@ -294,12 +243,12 @@ export function makeEvalStageRunner(deps: EvalStageDeps = {}): StageRunner {
         ctx.progress({ percent: (100 * i) / running.length, message: `${inv.tool} ${inv.task}: step ${i + 1}/${running.length}` });
         await runStageCommand(ctx, step.argv, { cwd: step.cwd, env: { TMPDIR: scratch.dir, ...step.env }, onLine: (line) => reportProgress(ctx, line, i, running.length) });
       }
-      if (inv.tool === 'livecodebench') collectLcbOutputs(scratch.dir, ctx.workDir);
+      adapter.collectOutputs?.(scratch.dir, ctx.workDir);
     } finally {
       scratch.remove();
     }
     const result = readEvalResult(inv, toolVersion);
-    const warning = inv.tool === 'bigcode' ? bigcodeConsistencyWarning(result) : undefined;
+    const warning = adapter.consistencyWarning?.(result);
     if (warning) ctx.log(`warning: ${warning}`);
     writeFileAtomic(path.join(ctx.workDir, EVAL_RESULT_FILE), `${JSON.stringify(result, null, 2)}\n`);
     ctx.progress({ percent: 100, message: `${inv.tool} ${inv.task}: ${formatMetrics(result.metrics)}` });
@@ -323,131 +272,27 @@ function reportProgress(ctx: StageRunContext, line: string, step: number, steps:
 }
 
 function checkReady(inv: EvalInvocation, dryRun: boolean): void {
-  if (inv.tool === 'bigcode' && !(dryRun && inv.harness === HARNESS_PLACEHOLDER)) {
-    if (!inv.harness) throw new AblateError('bigcode evaluation needs the harness: set eval.harness to your bigcode-evaluation-harness clone (or ABLATE_BIGCODE_HARNESS)');
-    if (!existsSync(path.join(inv.harness, 'main.py'))) throw new AblateError(`${inv.harness} is not a bigcode-evaluation-harness clone (no main.py)`);
-  }
-  if (inv.tool === 'livecodebench' && !(dryRun && inv.harness === LCB_PLACEHOLDER)) {
-    if (!inv.harness) throw new AblateError('LiveCodeBench runs from its clone: set eval.harness (or ABLATE_LIVECODEBENCH) to your LiveCodeBench clone');
-    if (!existsSync(path.join(inv.harness, 'lcb_runner'))) throw new AblateError(`${inv.harness} is not a LiveCodeBench clone (no lcb_runner/)`);
-  }
-  if (inv.tool === 'evalplus') evalplusModel(inv);
+  evalAdapter(inv.tool).checkReady?.(inv, dryRun);
   if (inv.problems && !existsSync(inv.problems)) throw new AblateError(`eval.problems: ${inv.problems} does not exist`);
   if (dryRun) return;
   const model = inv.model.merged ?? inv.model.adapter;
   if (model && !existsSync(model)) throw new AblateError(`the trained model is missing: ${model} (did the train stage finish?)`);
 }
 
-/** Inputs derived from spec files: EvalPlus evaluates every problem of its file, so a limit needs a cut file. */
-function prepareInputs(inv: EvalInvocation): void {
-  if (inv.tool === 'evalplus' && inv.problems && inv.limit !== undefined) {
-    const lines = readProblemLines(inv.problems).slice(0, inv.limit);
-    writeFileAtomic(path.join(inv.outDir, EVALPLUS_FILES.problems), lines.map((l) => `${l}\n`).join(''));
-  }
-}
-
-function readProblemLines(file: string): string[] {
-  const raw = readFileSync(file);
-  const text = file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
-  return text.split('\n').filter((l) => l.trim() !== '');
-}
-
 /** A retried stage starts clean: the tools resume from (or refuse to overwrite) what they find. */
 function clearPreviousAttempt(inv: EvalInvocation): void {
-  const stale = [EVAL_RESULT_FILE];
-  if (inv.tool === 'evalplus') stale.push(EVALPLUS_FILES.root);
-  if (inv.tool === 'livecodebench') stale.push(LCB_OUTPUT_DIR);
-  // `tmp/`: where older versions put the harness's TMPDIR, inside the stage folder.
-  if (inv.tool === 'bigcode') stale.push(BIGCODE_FILES.metrics, BIGCODE_FILES.perProblem, 'tmp/');
-  if (inv.tool === 'local') stale.push(LOCAL_FILES.result, LOCAL_FILES.generations);
-  for (const name of stale) rmSync(path.join(inv.outDir, name), { recursive: true, force: true });
-}
-
-function readJson(file: string, what: string): unknown {
-  const json = readJsonIfExists<unknown>(file);
-  if (json === undefined) throw new AblateError(`${what} did not write ${file}`);
-  return json;
-}
-
-function fileSha256(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+  for (const name of [EVAL_RESULT_FILE, ...evalAdapter(inv.tool).staleOutputs]) rmSync(path.join(inv.outDir, name), { recursive: true, force: true });
 }
 
 /** Parses the tool's outputs in inv.outDir into the common EvalResult. */
 export function readEvalResult(inv: EvalInvocation, toolVersion?: string): EvalResult {
-  const version = toolVersion ? { toolVersion } : {};
-  const problemsSetup = inv.problems ? { problems_sha256: fileSha256(inv.problems) } : {};
-  switch (inv.tool) {
-    case 'bigcode':
-      return bigcodeResult({
-        task: inv.task,
-        metricsJson: readJson(path.join(inv.outDir, BIGCODE_FILES.metrics), 'the bigcode harness'),
-        perProblemJson: readJson(path.join(inv.outDir, BIGCODE_FILES.perProblem), 'score_generations.py'),
-        ...version,
-      });
-    case 'evalplus': {
-      const effective = evalplusEffectiveArgs(inv);
-      const samples = evalplusSamplesPath(path.join(inv.outDir, EVALPLUS_FILES.root), inv.task, evalplusModel(inv), String(effective.backend), Number(effective.temperature ?? 0));
-      return evalplusResult({ task: inv.task, json: readJson(evalplusResultsPath(samples), 'evalplus.evaluate'), args: { ...effective, ...problemsSetup, limit: inv.limit ?? null }, ...version });
-    }
-    case 'livecodebench': {
-      const effective = lcbEffectiveArgs(inv);
-      const file = findLcbEvalAll(inv.outDir, Number(effective.n), Number(effective.temperature));
-      return lcbResult({ task: inv.task, json: readJson(file, 'LiveCodeBench'), args: effective, ...version });
-    }
-    case 'local':
-      return localResult({ task: inv.task, json: readJson(path.join(inv.outDir, LOCAL_FILES.result), 'local_eval.py'), args: { ...localEffectiveArgs(inv), ...problemsSetup }, ...version });
-  }
+  return evalAdapter(inv.tool).parse(inv, toolVersion);
 }
 
-/** `output/<model_repr>/Scenario.codegeneration_<n>_<t>_eval_all.json`; model_repr comes from lm_styles.py, so search. */
-function findLcbEvalAll(outDir: string, n: number, temperature: number): string {
-  const name = lcbEvalAllName(n, temperature);
-  const root = path.join(outDir, LCB_OUTPUT_DIR);
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    if (!existsSync(dir)) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name === name) found.push(full);
-    }
-  };
-  walk(root);
-  if (found.length !== 1) throw new AblateError(`LiveCodeBench: expected one ${name} under ${root}, found ${found.length}`);
-  return found[0] as string;
-}
-
-/** The commit of a harness clone (for `ablate tools` and provenance); undefined when it is not a git checkout of its own. */
-export async function harnessCommit(dir: string): Promise<string | undefined> {
-  const top = await execa('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { reject: false });
-  // A folder inside some other repository (a vendored copy) has no commit of its own.
-  if (top.exitCode !== 0 || realpathSync(top.stdout.trim()) !== realpathSync(dir)) return undefined;
-  const head = await execa('git', ['-C', dir, 'rev-parse', 'HEAD'], { reject: false });
-  return head.exitCode === 0 ? head.stdout.trim() : undefined;
-}
-
-async function defaultToolVersion(inv: EvalInvocation): Promise<string | undefined> {
+/** The tool's version for provenance; a tool that cannot tell gives none rather than failing the stage. */
+async function toolVersionOf(inv: EvalInvocation): Promise<string | undefined> {
   try {
-    switch (inv.tool) {
-      case 'bigcode': {
-        // Commit plus local edits: a patched clone is recorded (and set up) as what it is.
-        const prov = inv.harness ? cloneProvenance(inv.harness, { fresh: true }) : undefined;
-        return prov?.commit ? cloneVersion(prov) : undefined;
-      }
-      case 'livecodebench': {
-        // Run from its clone (not on PyPI): its commit and local edits.
-        const prov = inv.harness ? cloneProvenance(inv.harness, { fresh: true }) : undefined;
-        return prov?.commit ? cloneVersion(prov) : undefined;
-      }
-      case 'evalplus': {
-        const r = await execa(inv.python, ['-c', 'import importlib.metadata as m; print(m.version("evalplus"))'], { reject: false });
-        return r.exitCode === 0 ? r.stdout.trim() : undefined;
-      }
-      case 'local':
-        // The runner is ablate's own code: its content is its version.
-        return `local_eval.py:${fileSha256(path.join(inv.runnersDir, 'local_eval.py')).slice(0, 12)}`;
-    }
+    return await evalAdapter(inv.tool).version(inv);
   } catch {
     return undefined;
   }
@@ -461,40 +306,11 @@ async function defaultToolVersion(inv: EvalInvocation): Promise<string | undefin
 export async function preflightEvalTools(plan: Plan, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const pythons = await evalPythons(env);
   const problems = new Set<string>();
-  const checkedImports = new Map<string, Promise<boolean>>();
+  const memo = new Map<string, Promise<boolean>>();
   for (const stage of plan.stages.values()) {
     if (stage.kind !== 'eval') continue;
     const inv = evalInvocation(plan, stage, { pythons, env });
-    if (inv.tool === 'bigcode') {
-      if (!inv.harness) problems.add('bigcode: set eval.harness (or ABLATE_BIGCODE_HARNESS) to a clone of https://github.com/bigcode-project/bigcode-evaluation-harness (git clone, then `pip install -e .` in its Python env)');
-      else if (!existsSync(path.join(inv.harness, 'main.py'))) problems.add(`bigcode: ${inv.harness} is not a bigcode-evaluation-harness clone (no main.py)`);
-      const accelerate = path.join(path.dirname(inv.python), 'accelerate');
-      if (!existsSync(accelerate)) problems.add(`bigcode: no ${accelerate}; set ABLATE_BIGCODE_PYTHON to the python of the env where the harness is installed (pip install -e . in the clone)`);
-    }
-    if (inv.tool === 'evalplus' && existsSync(inv.python)) {
-      // A missing managed env is installed next; a user's env (ABLATE_PYTHON_ENV) may lack EvalPlus.
-      const key = `evalplus\0${inv.python}`;
-      let job = checkedImports.get(key);
-      if (!job) {
-        job = execa(inv.python, ['-c', 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spec("evalplus") else 1)'], { reject: false }).then((r) => r.exitCode === 0, () => false);
-        checkedImports.set(key, job);
-      }
-      if (!(await job)) problems.add(`evalplus: ${inv.python} cannot import evalplus; \`${inv.python} -m pip install evalplus==0.3.1\` (the pinned version), or unset ABLATE_PYTHON_ENV and run \`ablate tools install\``);
-    }
-    if (inv.tool === 'livecodebench') {
-      if (!inv.harness) problems.add('livecodebench: set eval.harness (or ABLATE_LIVECODEBENCH) to a clone of https://github.com/LiveCodeBench/LiveCodeBench (it runs from its clone)');
-      else if (!existsSync(path.join(inv.harness, 'lcb_runner'))) problems.add(`livecodebench: ${inv.harness} is not a LiveCodeBench clone (no lcb_runner/)`);
-      else {
-        const key = `lcb\0${inv.python}\0${inv.harness}`;
-        let job = checkedImports.get(key);
-        if (!job) {
-          // Its dependencies (vLLM, datasets), imported from the clone's root as the runner is.
-          job = execa(inv.python, ['-c', 'import lcb_runner.runner.parser'], { reject: false, cwd: inv.harness }).then((r) => r.exitCode === 0, () => false);
-          checkedImports.set(key, job);
-        }
-        if (!(await job)) problems.add(`livecodebench: ${inv.python} cannot import lcb_runner from ${inv.harness}; \`pip install -e .\` the clone (needs vLLM and a GPU) and set ABLATE_LCB_PYTHON to that env's python`);
-      }
-    }
+    for (const problem of (await evalAdapter(inv.tool).preflight?.(inv, memo)) ?? []) problems.add(problem);
   }
   return [...problems];
 }

@@ -24,3 +24,12 @@ export const FORMAT_VERSION = 1;
 export function hashId(kind: string, value: unknown): string {
   return sha256(canonicalJson({ kind, v: FORMAT_VERSION, value })).slice(0, 16);
 }
+
+/**
+ * A named seed derived from the root seed: the hash of (root, names...). Every random choice uses
+ * its own name (`composition/algorithmic`, `size`, ...), so adding an arm, a group or a filter
+ * never shifts the random stream of any other choice.
+ */
+export function deriveSeed(rootSeed: number, ...names: (string | number)[]): number {
+  return Number.parseInt(sha256(canonicalJson(['ablate-seed', rootSeed, ...names])).slice(0, 8), 16) >>> 0;
+}

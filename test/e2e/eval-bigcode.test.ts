@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StageRunContext } from '../../src/exec/types.js';
 import type { Plan, Stage } from '../../src/plan/types.js';
-import type { EvalResult } from '../../src/results/types.js';
+import type { EvalResult } from '../../src/tools/evalResult.js';
 import { BIGCODE_TASKS } from '../../src/tools/bigcode/tasks.js';
 import { EVAL_RESULT_FILE, harnessCommit, makeEvalStageRunner } from '../../src/tools/eval.js';
 import { INSTALL_HINT, ensureToolEnv, envTool, pythonBin, toolEnvStatus } from '../../src/tools/pyenv.js';

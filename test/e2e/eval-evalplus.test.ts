@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StageRunContext } from '../../src/exec/types.js';
 import type { Plan, Stage } from '../../src/plan/types.js';
-import type { EvalResult } from '../../src/results/types.js';
+import type { EvalResult } from '../../src/tools/evalResult.js';
 import { EVAL_RESULT_FILE, evalInvocation, evalSteps, makeEvalStageRunner } from '../../src/tools/eval.js';
 import { evalplusResultsPath } from '../../src/tools/evalplus/command.js';
 import { evalplusResult } from '../../src/tools/evalplus/parse.js';

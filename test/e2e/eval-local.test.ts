@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StageProgress, StageRunContext } from '../../src/exec/types.js';
 import type { Plan, Stage } from '../../src/plan/types.js';
-import type { EvalResult } from '../../src/results/types.js';
+import type { EvalResult } from '../../src/tools/evalResult.js';
 import { EVAL_RESULT_FILE, makeEvalStageRunner } from '../../src/tools/eval.js';
 import { localResult } from '../../src/tools/localEval/parse.js';
 import { INSTALL_HINT, ensureToolEnv, pythonBin, toolEnvStatus } from '../../src/tools/pyenv.js';

@@ -27,7 +27,6 @@ import {
 import { hashId } from '../../src/util/hash.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const dataDir = path.resolve(repoRoot, '../shared/data');
 
 function rec(instruction: string, extra: Partial<AnnotatableRecord> = {}): AnnotatableRecord {
   const base = { instruction, input: '', output: extra.output ?? 'ok', source: 'test', domain: 'code', ...extra };
@@ -67,20 +66,6 @@ describe('heuristic complexity', () => {
     expect(heuristicComplexity('Sort the list.', '[3, 1, 2]')).toBeGreaterThan(heuristicComplexity('Sort the list.'));
   });
 
-  test('annotateComplexity(heuristic) on real data: spread-out scores, cached on the second call', async () => {
-    const raw = JSON.parse(await readFile(path.join(dataDir, 'code_alpaca_2k.json'), 'utf8')) as { instruction: string; input: string; output: string }[];
-    const records = raw.slice(0, 500).map((r) => rec(r.instruction, { input: r.input, output: r.output }));
-    lines = [];
-    const c = ctx('heuristic');
-    const a = await annotateComplexity(records, { method: 'heuristic' }, c);
-    expect(a.length).toBe(500);
-    expect(checkScoreGate(a)).toBeUndefined();
-    expect(lines.some((l) => /computing 500/.test(l))).toBe(true);
-    lines = [];
-    const b = await annotateComplexity(records, {}, c);
-    expect(Array.from(b)).toEqual(Array.from(a));
-    expect(lines.some((l) => /computing/.test(l))).toBe(false);
-  });
 });
 
 describe('score gate', () => {

@@ -11,16 +11,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BIGCODE_FILES, bigcodeArgs, bigcodeGenerationsPath, bigcodeSteps } from '../../src/tools/bigcode/args.js';
 import { bigcodeConsistencyWarning, bigcodeResult } from '../../src/tools/bigcode/parse.js';
 import type { EvalInvocation } from '../../src/tools/evalCommon.js';
+import { writeHumanEvalFixture } from '../helpers/fixtures.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const standin = path.join(repoRoot, 'test/fixtures/bigcode-standin');
-const humanEval = path.resolve(repoRoot, '../shared/data/HumanEval.jsonl.gz');
 
 const python = await execa('python3', ['--version'], { reject: false }).then((r) => (r.exitCode === 0 ? 'python3' : undefined), () => undefined);
 if (!python && process.env.CI) throw new Error('python3 is required for the bigcode contract test in CI');
 
 const work = mkdtempSync(path.join(tmpdir(), 'ablate-bigcode-contract-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+// Generated from the project's own problems: this tier runs on a clone without ../shared.
+const humanEval = writeHumanEvalFixture(work);
 
 function invocation(outDir: string, over: Partial<EvalInvocation> = {}): EvalInvocation {
   const base = path.join(work, 'base-model');

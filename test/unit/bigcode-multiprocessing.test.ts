@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StageRunContext } from '../../src/exec/types.js';
 import type { Plan, Stage } from '../../src/plan/types.js';
-import type { EvalResult } from '../../src/results/types.js';
+import type { EvalResult } from '../../src/tools/evalResult.js';
 import { EVAL_RESULT_FILE, makeEvalStageRunner } from '../../src/tools/eval.js';
 import { writeHarnessPackage } from '../helpers/harnessPackage.js';
 

@@ -3,20 +3,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { stringify } from 'csv-stringify/sync';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AblateError, InputError } from '../../src/errors.js';
-import { recordId } from '../../src/data/records.js';
 import { hfCacheDir, isSplitFile, resolveHfFile, resolveHfFiles, splitFiles } from '../../src/data/sources/hf.js';
 import { loadSource } from '../../src/data/sources/load.js';
 import { resolveSources } from '../../src/plan/ids.js';
 import { fileSha256Sync } from '../../src/util/fileHash.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const shared = path.resolve(repoRoot, '../shared/data');
 
 let tmp: string;
 beforeAll(async () => {
@@ -28,35 +24,8 @@ afterAll(async () => {
 
 const opts = () => ({ specDir: tmp });
 
-describe('real shared data files', () => {
-  it('reads Evol-Instruct-Code (instruction/output) with the evol-instruct preset', async () => {
-    const { records, stats } = await loadSource('evol', { path: path.join(shared, 'evol-codealpaca-2k-1.json'), format: 'evol-instruct' }, opts());
-    expect(stats.read).toBe(1966);
-    expect(stats.malformed).toBe(0);
-    expect(stats.records + stats.duplicates).toBe(1966);
-    expect(records.length).toBe(stats.records);
-    const r = records[0]!;
-    expect(r.instruction).toMatch(/^Write an SQL query/);
-    expect(r.input).toBe('');
-    expect(r.id).toBe(recordId(r.instruction, r.input, r.output));
-    expect(r.source).toBe('evol');
-    expect(r.domain).toBe('code');
-    expect(new Set(records.map((x) => x.id)).size).toBe(records.length);
-    expect(stats.sha256).toMatch(/^[0-9a-f]{64}$/);
-  });
+describe('duplicates', () => {
 
-  it('reads Code Alpaca and Alpaca (alpaca preset) and GSM8K (jsonl, question/answer)', async () => {
-    const ca = await loadSource('ca', { path: path.join(shared, 'code_alpaca_2k.json') }, opts());
-    expect(ca.stats.read).toBe(2017);
-    expect(ca.records.some((r) => r.input !== '')).toBe(true);
-    const al = await loadSource('alpaca', { path: path.join(shared, 'alpaca_en_demo.json'), domain: 'general' }, opts());
-    expect(al.stats.read).toBe(999);
-    expect(al.records.every((r) => r.domain === 'general')).toBe(true);
-    const gsm = await loadSource('gsm', { path: path.join(shared, 'gsm8k_train.jsonl'), format: 'gsm8k', domain: 'math' }, opts());
-    expect(gsm.stats.read).toBe(7473);
-    expect(gsm.records[0]!.instruction).toMatch(/^Natalia sold clips/);
-    expect(gsm.records[0]!.output).toMatch(/#### 72$/);
-  });
 
   it('counts exact duplicates and keeps them with dedup: false', async () => {
     const file = path.join(tmp, 'dups.jsonl');
@@ -148,10 +117,6 @@ describe('formats', () => {
     expect(c.records[0]).toMatchObject({ instruction: 'P', input: '', output: 'C', task_type: 'Web Development' });
   });
 
-  it('honours limit', async () => {
-    const { records } = await loadSource('gsm', { path: path.join(shared, 'gsm8k_train.jsonl'), format: 'gsm8k', limit: 10 }, opts());
-    expect(records.length).toBe(10);
-  });
 
   it('closes the file when it stops early (limit), plain and gzipped', async () => {
     const openFiles = async (): Promise<string[]> => {

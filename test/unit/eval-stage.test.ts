@@ -5,9 +5,10 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StageProgress, StageRunContext } from '../../src/exec/types.js';
 import type { Plan, Stage } from '../../src/plan/types.js';
-import type { EvalResult } from '../../src/results/types.js';
+import type { EvalResult } from '../../src/tools/evalResult.js';
 import type { ExperimentSpec } from '../../src/spec/types.generated.js';
 import { EVAL_COMMANDS_FILE, EVAL_RESULT_FILE, harnessCommit, preflightEvalTools, checkEvalTasks, evalCommand, evalInvocation, evalSteps, evalTaskRule, makeEvalStageRunner, trainedModel } from '../../src/tools/eval.js';
+import { writeHumanEvalFixture } from '../helpers/fixtures.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(path.join(tmpdir(), 'ablate-eval-stage-'));
@@ -144,7 +145,7 @@ describe('runEvalStage', () => {
     const lines: string[] = [];
     const progress: StageProgress[] = [];
     const ctx = context(plan, stage, false, lines, progress);
-    ctx.env = { ABLATE_STANDIN_PROBLEMS: path.resolve(repoRoot, '../shared/data/HumanEval.jsonl.gz'), PYTHONDONTWRITEBYTECODE: '1' };
+    ctx.env = { ABLATE_STANDIN_PROBLEMS: writeHumanEvalFixture(work), PYTHONDONTWRITEBYTECODE: '1' };
     const run = makeEvalStageRunner({ pythons: async () => ({ managed: '/unused', bigcode: path.join(bin, 'python') }), toolVersion: async () => 'git:standin' });
     const out = await run(ctx);
     const result = JSON.parse(readFileSync(path.join(stage.dir, EVAL_RESULT_FILE), 'utf8')) as EvalResult;

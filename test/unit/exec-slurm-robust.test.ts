@@ -206,7 +206,24 @@ describe('sbatch directives from the spec', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(`$(touch ${marker}) it's\n`);
     expect(existsSync(marker)).toBe(false);
+    // Every command substitution in the script on disk is a comment or inside single quotes, where bash expands nothing.
+    const unquoted = (line: string): number => {
+      let single = false;
+      let double = false;
+      let found = 0;
+      for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (ch === '\\' && !single) i++;
+        else if (ch === "'" && !double) single = !single;
+        else if (ch === '"' && !single) double = !double;
+        else if (ch === '$' && line[i + 1] === '(' && !single) found++;
+      }
+      return found;
+    };
+    const carrying = readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('$(touch'));
+    expect(carrying.filter((l) => !l.startsWith('#')).length).toBeGreaterThanOrEqual(2);
+    for (const line of carrying) if (!line.startsWith('#')) expect(unquoted(line), line).toBe(0);
+    expect(unquoted(`echo "$(touch x)"`)).toBe(1);
     rmSync(root, { recursive: true, force: true });
-    expect(readFileSync).toBeDefined();
   });
 });

@@ -7,7 +7,7 @@ import { resolveHfFiles } from '../../src/data/sources/hf.js';
 import { planArtifacts } from '../../src/fetch/artifacts.js';
 import { fetchSpecs } from '../../src/fetch/command.js';
 import { downloadFile } from '../../src/fetch/hub.js';
-import { hubCacheDir } from '../../src/fetch/locations.js';
+import { hubCacheDir } from '../../src/util/locations.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { runCli } from '../helpers/cli.js';
 import { commitSha, startHub, type HubRepo, type StandInHub } from '../helpers/hubServer.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/plan/build.js';
-import { detectableDifferences, renderDetectable } from '../../src/plan/detectable.js';
+import { detectableDifferences, renderDetectable } from '../../src/results/detectable.js';
 import { detectableDifference } from '../../src/results/power.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildPlan } from '../../src/plan/build.js';
 import type { Plan, Run, Stage } from '../../src/plan/types.js';
-import type { EvalResult } from '../../src/results/types.js';
+import type { EvalResult } from '../../src/tools/evalResult.js';
 
 export const SPEC = `name: fixture
 description: 'Results fixture: low vs medium vs high complexity.'

@@ -33,6 +33,13 @@ describe('report charts', () => {
     expect(he.layer[2]!.data.values.map((v) => v.value)).toEqual([40, 50, 55, 65, 60]);
     expect(trainingCurveChart(view)!.spec).toMatchObject({ data: { values: expect.arrayContaining([{ run: 'complexity=low,r1', step: 1, loss: 2.21 }]) } });
     expect(complexityChart(view)).toBeDefined();
+    // One bar group per dataset (each repeat has its own), each bin's share of the fixture's counts.
+    const cx = complexityChart(view)!;
+    expect(cx.id).toBe('chart-complexity');
+    const counts: Record<string, number[]> = { low: [20, 10, 0, 0], medium: [0, 15, 16, 0], high: [0, 0, 9, 20] };
+    const bins = ['0–0.25', '0.25–0.5', '0.5–0.75', '0.75–1'];
+    const want = ['low', 'medium', 'high'].flatMap((arm) => [1, 2].flatMap((r) => counts[arm]!.map((n, i) => ({ run: `complexity=${arm},r${r}`, bin: bins[i], order: i, share: n / counts[arm]!.reduce((a, b) => a + b, 0) }))));
+    expect((cx.spec as unknown as { data: { values: unknown[] } }).data.values).toEqual(want);
   });
 
   it('with two swept axes: a chart per axis, the other axis as colour series in plan order; pivots in the html', async () => {

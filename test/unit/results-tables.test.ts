@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateResults, columnsOf, resultsFromPlan, type ResultsView } from '../../src/results/aggregate.js';
 import { collectResults, type RunRow } from '../../src/results/collect.js';
-import type { EvalResult } from '../../src/results/types.js';
+import type { EvalResult } from '../../src/tools/evalResult.js';
 import { mainTable, pivotView, renderMarkdown, renderResults } from '../../src/results/table.js';
 import { validateSpec } from '../../src/spec/validate.js';
 import { runCli } from '../helpers/cli.js';

@@ -39,9 +39,10 @@ export function registerBundle(program: Command): void {
     .option('--results <dir>', 'results root')
     .action(async (file: string, opts: { output: string; withData?: boolean; sources?: boolean; results?: string }) => {
       const { validateSpec } = await import('../../spec/validate.js');
+      const { toolRules } = await import('../../tools/rules.js');
       const { planFromValidated } = await import('../../plan/build.js');
       const { exportBundle } = await import('../../bundle/export.js');
-      const v = validateSpec(file);
+      const v = validateSpec(file, { rules: toolRules });
       const plan = planFromValidated(v, { resultsRoot: opts.results });
       const { members } = await exportBundle(v, plan, opts.output, { withData: opts.withData, withSources: opts.sources });
       process.stdout.write(`wrote ${opts.output} (${members} files)\n`);
@@ -70,7 +71,7 @@ export function registerBundle(program: Command): void {
         if (!r.ok) throw new AblateError(`results folder ${bundle} does not match its records`, EXIT.failed);
         return;
       }
-      const { defaultRunners } = await import('../../exec/runners.js');
+      const { defaultRunners } = await import('../../stages/runners.js');
       const { verifyBundle } = await import('../../bundle/verify.js');
       const runners = await defaultRunners();
       const report = await verifyBundle(bundle, runners.materialize, { log: (l) => process.stderr.write(`${l}\n`) });

@@ -9,9 +9,10 @@ export function registerCancel(program: Command): void {
     .option('--json', 'print what was cancelled as JSON')
     .action(async (spec: string, flags: { results?: string; json?: boolean }) => {
       const { buildPlan } = await import('../../plan/build.js');
+      const { toolRules } = await import('../../tools/rules.js');
       const { cancelExperiment } = await import('../../exec/controller.js');
       const { describeHolder } = await import('../../exec/lock.js');
-      const plan = await buildPlan(spec, flags.results ? { resultsRoot: flags.results } : {});
+      const plan = await buildPlan(spec, { rules: toolRules, ...(flags.results ? { resultsRoot: flags.results } : {}) });
       const r = await cancelExperiment(plan, undefined, (h) =>
         process.stderr.write(`waiting: another controller is submitting this experiment's jobs: ${describeHolder(h)}\n`),
       );

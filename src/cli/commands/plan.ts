@@ -28,12 +28,13 @@ export function registerPlan(program: Command): void {
     .option('--discordance <rate>', 'share of problems on which two arms differ, for the detectable differences', rate)
     .option('--pilot <csv...>', "per-problem outcome CSVs of a pilot run (compare's format): the discordance is measured on them")
     .action(async (file: string, opts: { json?: boolean; results?: string; discordance?: number; pilot?: string[] }) => {
-      const { discordanceFrom, detectableDifferences, renderDetectable } = await import('../../plan/detectable.js');
+      const { discordanceFrom, detectableDifferences, renderDetectable } = await import('../../results/detectable.js');
       const discordance = await discordanceFrom(opts);
       const { buildPlan } = await import('../../plan/build.js');
+      const { toolRules } = await import('../../tools/rules.js');
       const { describePlan } = await import('../../plan/describe.js');
       const { attachCommands } = await import('../../tools/commands.js');
-      const plan = await buildPlan(file, { resultsRoot: opts.results });
+      const plan = await buildPlan(file, { resultsRoot: opts.results, rules: toolRules });
       for (const w of await attachCommands(plan)) process.stderr.write(`warning: ${w}\n`);
       const data = describePlan(plan);
       const { estimateCost, renderCost } = await import('../../exec/cost.js');

@@ -194,7 +194,8 @@ export function registerRun(program: Command): void {
       const r = parseFlags(spec, flags);
       if (flags.check) (await import('../../exec/reuse.js')).setReuseCheckDepth('full');
       const { buildPlan } = await import('../../plan/build.js');
-      const plan = await buildPlan(spec, flags.results ? { resultsRoot: flags.results } : {});
+      const { toolRules } = await import('../../tools/rules.js');
+      const plan = await buildPlan(spec, { rules: toolRules, ...(flags.results ? { resultsRoot: flags.results } : {}) });
       if (!flags.dryRun && !flags.runners) await prepare(plan, r);
       if (!flags.dryRun) {
         // Tracker runs are opened (or continued) before any stage runs; a dry run sends nothing.

@@ -12,8 +12,9 @@ export function registerStatus(program: Command): void {
     .option('--verify', 're-hash the outputs of done stages and compare them with their completion records (exit 1 on a difference)')
     .action(async (spec: string, flags: { results?: string; only?: string; explain?: boolean; json?: boolean; verify?: boolean }) => {
       const { buildPlan } = await import('../../plan/build.js');
+      const { toolRules } = await import('../../tools/rules.js');
       const { collectStatus, formatStatus } = await import('../../exec/status.js');
-      const plan = await buildPlan(spec, flags.results ? { resultsRoot: flags.results } : {});
+      const plan = await buildPlan(spec, { rules: toolRules, ...(flags.results ? { resultsRoot: flags.results } : {}) });
       const report = await collectStatus(plan, { ...(flags.only ? { only: flags.only } : {}), ...(flags.explain ? { explain: true } : {}) });
       if (flags.verify) {
         const { verifyDoneStages } = await import('../../exec/status.js');

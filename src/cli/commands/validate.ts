@@ -13,9 +13,10 @@ export interface ValidateReport {
 /** Validates each spec; collects every file's problems instead of stopping at the first file. */
 export async function validateFiles(files: string[]): Promise<ValidateReport[]> {
   const { validateSpec } = await import('../../spec/validate.js');
+  const { toolRules } = await import('../../tools/rules.js');
   return files.map((file) => {
     try {
-      const v = validateSpec(file);
+      const v = validateSpec(file, { rules: toolRules });
       return { file, ok: true, runs: v.runs.length, diagnostics: [] };
     } catch (err) {
       if (err instanceof InputError) return { file, ok: false, diagnostics: err.diagnostics };
@@ -37,7 +38,8 @@ export function registerValidate(program: Command): void {
       const { preflight, renderPreflight } = await import('../preflightBlock.js');
       for (const r of reports) {
         if (!r.ok) continue;
-        const plan = await buildPlan(r.file);
+        const { toolRules } = await import('../../tools/rules.js');
+        const plan = await buildPlan(r.file, { rules: toolRules });
         const settings = executeSettingsOf(plan);
         r.preflight = await preflight(plan, { spec: r.file, executor: settings.executor ?? 'local', gpus: settings.gpus ?? [] });
       }

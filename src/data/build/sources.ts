@@ -1,7 +1,7 @@
 /** Steps 1–2: load every source the dataset reads (deduplicated), then remove benchmark-contaminated records. */
 import { AblateError, EXIT } from '../../errors.js';
 import { benchmarkFile, decontaminate, DECONTAMINATION_RULES, DEFAULT_MIN_CHARS, loadBenchmark, type Benchmark, type DecontaminationReport } from '../decontaminate.js';
-import { sourcesUsedBy } from '../inputs.js';
+import { sourcesUsedBy } from '../../spec/dataInputs.js';
 import { loadSource } from '../sources/load.js';
 import type { BuildState } from './state.js';
 

@@ -1,4 +1,5 @@
-import { deriveSeed, sampleWithoutReplacement } from '../sample.js';
+import { deriveSeed } from '../../util/hash.js';
+import { sampleWithoutReplacement } from '../sample.js';
 
 export interface SizeReport {
   requested: number;

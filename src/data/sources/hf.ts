@@ -1,14 +1,12 @@
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { AblateError, EXIT } from '../../errors.js';
 import { writeFileAtomicAsync, writeStreamAtomic } from '../../util/atomicFile.js';
 
-/** Root of ablate's caches: `$ABLATE_CACHE`, else `~/.cache/ablate`. */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ABLATE_CACHE && env.ABLATE_CACHE !== '' ? path.resolve(env.ABLATE_CACHE) : path.join(os.homedir(), '.cache', 'ablate');
-}
+import { cacheRoot } from '../../util/locations.js';
+
+export { cacheRoot };
 
 export interface HfDatasetRef {
   hf: string;

@@ -3,8 +3,8 @@
  * (`{"<task>": {"pass@1": x, ...}, "config": {...}}`) and the per-problem outcomes written by
  * runners/score_generations.py, into one EvalResult.
  */
-import type { EvalResult, ProblemOutcome } from '../../results/types.js';
-import { evalSetupHash, isRecord } from '../evalCommon.js';
+import type { EvalResult, ProblemOutcome } from '../evalResult.js';
+import { evalResult, isRecord } from '../evalCommon.js';
 
 export interface BigcodeMetrics {
   metrics: Record<string, number>;
@@ -65,15 +65,7 @@ export function bigcodeResult(opts: { task: string; metricsJson: unknown; perPro
   const { metrics, config } = parseBigcodeMetrics(opts.metricsJson, opts.task);
   const scored = parseScoredGenerations(opts.perProblemJson);
   if (scored.task !== opts.task) throw new Error(`per-problem file is for task '${scored.task}', expected '${opts.task}'`);
-  return {
-    tool: 'bigcode',
-    task: opts.task,
-    metrics,
-    problems: scored.problems,
-    n_samples: scored.n_samples,
-    setup_hash: evalSetupHash({ tool: 'bigcode', task: opts.task, args: bigcodeSetupArgs(config), toolVersion: opts.toolVersion }),
-    ...(opts.toolVersion ? { tool_version: opts.toolVersion } : {}),
-  };
+  return evalResult({ tool: 'bigcode', task: opts.task, metrics, problems: scored.problems, nSamples: scored.n_samples, args: bigcodeSetupArgs(config), ...(opts.toolVersion ? { toolVersion: opts.toolVersion } : {}) });
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { cpSync, existsSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { hubOfflineEnv } from '../../fetch/locations.js';
+import { hubOfflineEnv } from '../../util/locations.js';
 import { SCRATCH_PLACEHOLDER } from '../../util/scratch.js';
 import type { StageCommand } from '../../plan/types.js';
 import type { EvalInvocation, EvalTaskIssue } from '../evalCommon.js';

@@ -101,7 +101,7 @@ export function checkTrainConfig(train: Train, schema: LlamaFactoryArgsSchema = 
   ];
 }
 
-/** The same checks as a spec rule (src/spec/toolRules.ts), pointing at the spec node. */
+/** The same checks as a spec rule (src/tools/rules.ts), pointing at the spec node. */
 export const llamafactoryTrainRule: Rule = (spec: ExperimentSpec) => {
   if (!spec.train || (spec.train.tool ?? 'llamafactory') !== 'llamafactory') return [];
   return checkTrainConfig(spec.train).map(

@@ -3,7 +3,7 @@
  * problem file, scored by running each problem's tests in a subprocess.
  */
 import path from 'node:path';
-import { hubOfflineEnv } from '../../fetch/locations.js';
+import { hubOfflineEnv } from '../../util/locations.js';
 import type { StageCommand } from '../../plan/types.js';
 import type { EvalInvocation, EvalTaskIssue } from '../evalCommon.js';
 import { ablateDefaults, argValueProblem, evalArgSpecs } from '../evalArgs.js';

@@ -1,6 +1,6 @@
 /** runners/local_eval.py's output → EvalResult. */
-import type { EvalResult, ProblemOutcome } from '../../results/types.js';
-import { evalSetupHash, isRecord } from '../evalCommon.js';
+import type { EvalResult, ProblemOutcome } from '../evalResult.js';
+import { evalResult, isRecord } from '../evalCommon.js';
 
 export function localResult(opts: { task: string; json: unknown; args: Record<string, unknown>; toolVersion?: string }): EvalResult {
   const { json } = opts;
@@ -15,13 +15,5 @@ export function localResult(opts: { task: string; json: unknown; args: Record<st
   });
   const metrics: Record<string, number> = {};
   for (const [name, value] of Object.entries(json.metrics)) if (typeof value === 'number') metrics[name] = value;
-  return {
-    tool: 'local',
-    task: opts.task,
-    metrics,
-    problems,
-    n_samples: typeof json.n_samples === 'number' ? json.n_samples : 1,
-    setup_hash: evalSetupHash({ tool: 'local', task: opts.task, args: opts.args, toolVersion: opts.toolVersion }),
-    ...(opts.toolVersion ? { tool_version: opts.toolVersion } : {}),
-  };
+  return evalResult({ tool: 'local', task: opts.task, metrics, problems, nSamples: typeof json.n_samples === 'number' ? json.n_samples : 1, args: opts.args, ...(opts.toolVersion ? { toolVersion: opts.toolVersion } : {}) });
 }

@@ -8,7 +8,7 @@ import type { StageRunners } from '../../../exec/types.js';
  * a module whose default export or `runners` export maps kinds to runners.
  */
 export async function loadRunners(modulePath?: string): Promise<StageRunners> {
-  if (!modulePath) return (await import('../../../exec/runners.js')).defaultRunners();
+  if (!modulePath) return (await import('../../../stages/runners.js')).defaultRunners();
   const mod = (await import(pathToFileURL(path.resolve(modulePath)).href)) as { default?: StageRunners; runners?: StageRunners };
   const r = mod.runners ?? mod.default;
   if (!r) throw new UsageError(`--runners ${modulePath}: the module exports no runners`);

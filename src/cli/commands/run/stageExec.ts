@@ -16,7 +16,8 @@ export function registerStageExec(program: Command): void {
     .option('--track <tracker>', trackOption, collectValues)
     .action(async (flags: { spec: string; stage: string; results?: string; force?: boolean; runners?: string; track?: string[] }) => {
       const { buildPlan } = await import('../../../plan/build.js');
-      const plan = await buildPlan(flags.spec, flags.results ? { resultsRoot: flags.results } : {});
+      const { toolRules } = await import('../../../tools/rules.js');
+      const plan = await buildPlan(flags.spec, { rules: toolRules, ...(flags.results ? { resultsRoot: flags.results } : {}) });
       const stage = plan.stages.get(flags.stage);
       if (!stage) throw new UsageError(`stage ${flags.stage} is not in the plan of ${flags.spec} (results root ${plan.resultsRoot}); did the spec change after submission?`);
       // The controller opened the tracker runs; a job only lets its training report into them.

@@ -14,7 +14,8 @@ export interface ProblemOutcome {
 }
 
 export interface EvalResult {
-  tool: 'bigcode' | 'evalplus' | 'livecodebench' | 'local';
+  /** The evaluator (`eval.tool`). */
+  tool: string;
   task: string;
   /** Metric name → value as a fraction in [0, 1], e.g. {"pass@1": 0.652}. */
   metrics: Record<string, number>;

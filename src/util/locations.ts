@@ -7,7 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cacheRoot } from '../data/sources/hf.js';
+
+/** ablate's own cache (datasets, annotations, the managed Python environment): `ABLATE_CACHE`, else ~/.cache/ablate. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ABLATE_CACHE && env.ABLATE_CACHE !== '' ? path.resolve(env.ABLATE_CACHE) : path.join(os.homedir(), '.cache', 'ablate');
+}
 
 export type RepoType = 'model' | 'dataset';
 

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { UsageError } from '../errors.js';
-import { readOutcomesCsv } from '../results/outcomesCsv.js';
-import { DEFAULT_DISCORDANCE, DEFAULT_POWER, DEFAULT_POWER_ALPHA, detectableDifference, pilotDiscordance } from '../results/power.js';
-import type { Plan } from './types.js';
+import { readOutcomesCsv } from './outcomesCsv.js';
+import { DEFAULT_DISCORDANCE, DEFAULT_POWER, DEFAULT_POWER_ALPHA, detectableDifference, pilotDiscordance } from './power.js';
+import type { Plan } from '../plan/types.js';
 
 /**
  * Problem counts of the benchmarks as each tool evaluates them: the BigCode harness's `mbpp` is

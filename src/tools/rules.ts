@@ -1,6 +1,6 @@
-import type { Rule } from './rules.js';
-import { llamafactoryTrainRule } from '../tools/llamafactory/check.js';
-import { evalTaskRule } from '../tools/eval.js';
+import type { Rule } from '../spec/rules.js';
+import { llamafactoryTrainRule } from './llamafactory/check.js';
+import { evalTaskRule } from './eval.js';
 
 /**
  * Per-run checks that need the tools' own vocabularies: LLaMA-Factory argument and template names
