@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { pythonToolsFor } from '../helpers/pythonEnv.js';
+import { readTrainedModel } from '../../src/tools/llamafactory/stage.js';
 
 const nodes = spawnSync('sinfo', ['-h', '-N', '-o', '%N'], { encoding: 'utf8' });
 const nodeCount = nodes.status === 0 ? new Set(nodes.stdout.split('\n').filter(Boolean)).size : 0;
@@ -216,7 +217,8 @@ execute:
     const slurmOut = readFileSync(path.join(stageDir, `ablate-slurm-${jobId}.out`), 'utf8');
     expect(slurmOut).toMatch(/rank 1 done/);
     // The adapter loads onto the base model and generates.
-    const model = JSON.parse(readFileSync(path.join(stageDir, 'model.json'), 'utf8')) as { base: string; adapter: string };
+    // model.json records the adapter relative to the stage (relocatable results): read it as evaluators do.
+    const model = readTrainedModel(stageDir) as { base: string; adapter: string };
     const gen = await execa(t.python!, ['-c', [
       'import sys',
       'from transformers import AutoModelForCausalLM, AutoTokenizer',
